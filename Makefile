@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check install demo clean messages
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the fictional demo data once, create demo users, serve on :8000 (SQLite).
+run: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py demo_users
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: install and run the whole suite (DATABASE_URL chooses the database; SQLite otherwise).
+test: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+## make check: the standing checks CI runs besides the tests.
+check: install
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
+	  ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
+	  ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make messages: refresh locale/fr after changing user-visible strings, then fill in the French.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""Countries in the admin: each with its dated classification history; the current category is derived."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Category, Country, CountryClassification
+from .selectors import country_list
+
+CountryClassification.panels = [
+    FieldRowPanel([FieldPanel("effective_date"), FieldPanel("category")]),
+    FieldPanel("rationale"),
+]
+
+
+class CategoryColumn(Column):
+    def get_value(self, instance):
+        return Category(instance.category).label if instance.category else Category.NOT_TARGETED.label
+
+
+class CountryViewSet(SnippetViewSet):
+    model = Country
+    icon = "globe"
+    menu_label = _("Countries")
+    menu_order = 210
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["code", "__str__", CategoryColumn("category", label=_("Current category"))]
+    list_export = ["code", "name", "category"]
+    export_headings = {"code": _("Code"), "name": _("Name"), "category": _("Current category")}
+    export_filename = "mcee-countries"
+    panels = [
+        FieldPanel("code"),
+        InlinePanel("classifications", heading=_("Classification history (newest first)"),
+                    label=_("Classification")),
+    ]
+
+    def get_queryset(self, request):
+        return country_list()
+
+
+register_snippet(CountryViewSet)

@@ -1,0 +1,33 @@
+"""Every registered report appears under the admin's Reports menu and at its own URL."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .admin_reports import RegisteredReportView
+from .reports import registered_reports
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(f"mcee-reports/{slug}/", RegisteredReportView.as_view(report_class=report_class),
+             name=f"mcee_report_{slug}")
+        for slug, report_class in registered_reports().items()
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def __init__(self, report_class, order):
+        self.report_class = report_class
+        super().__init__(report_class.title, reverse(f"mcee_report_{report_class.slug}"),
+                         name=f"mcee-report-{report_class.slug}", icon_name="table", order=order)
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.report_class.permission)
+
+
+@hooks.register("construct_reports_menu")
+def add_mcee_reports(request, menu_items):
+    for order, report_class in enumerate(registered_reports().values()):
+        menu_items.append(ReportMenuItem(report_class, order=50 + order))

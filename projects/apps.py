@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Portfolio")
+
+    def ready(self):
+        from . import reports  # noqa: F401  (registers the app's reports)

@@ -1,0 +1,149 @@
+"""Reads about the portfolio: the figures on reports, the dashboard and the admin home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from countries.models import Category
+from countries.selectors import category_from_history, category_history_by_country
+from mcee.fiscal import FiscalYear
+
+from .models import Envelope, FundingLine, PriorityArea, Project, ProjectCountry, ProjectStatus
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+COUNTED_STATUSES = [s for s in ProjectStatus.values if s != ProjectStatus.CANCELLED]
+
+
+def project_list() -> QuerySet[Project]:
+    """Projects with what a listing shows, in a fixed number of queries."""
+    return Project.objects.select_related("partner").prefetch_related(
+        "priority_areas", "country_shares__country")
+
+
+@dataclass(frozen=True)
+class PriorityAreaCount:
+    area: PriorityArea
+    projects: int
+
+
+def projects_by_priority_area() -> list[PriorityAreaCount]:
+    """The evaluation's Table 1: every priority area with its number of (non-cancelled) projects.
+
+    Sorted as the evaluation sorts it: most projects first, ties in the table's own order.
+    """
+    areas = PriorityArea.objects.annotate(
+        n=Count("projects", filter=Q(projects__status__in=COUNTED_STATUSES), distinct=True))
+    counts = [PriorityAreaCount(area, area.n) for area in areas]
+    return sorted(counts, key=lambda c: (-c.projects, c.area.sort_order))
+
+
+@dataclass(frozen=True)
+class CategoryFunding:
+    fiscal_year: FiscalYear
+    category: str
+    planned: Decimal
+    disbursed: Decimal
+
+
+def funding_by_category_and_fiscal_year() -> list[CategoryFunding]:
+    """The evaluation's Figure 1: planned and disbursed funding by country category and year.
+
+    A project's funding is split across its countries by their shares. Each country counts in the
+    category in effect on the last day of that fiscal year (31 March), from its history. Every
+    category is listed for every fiscal year that has funding, zero included.
+    """
+    share_fraction = ExpressionWrapper(F("share") / Value(Decimal("100")),
+                                       output_field=DecimalField(max_digits=9, decimal_places=6))
+    money = DecimalField(max_digits=20, decimal_places=6)
+    per_country_year = (
+        ProjectCountry.objects.filter(project__status__in=COUNTED_STATUSES)
+        .values("country_id", fiscal_year=F("project__funding_lines__fiscal_year"))
+        .exclude(fiscal_year=None)
+        .annotate(
+            planned=Sum(ExpressionWrapper(F("project__funding_lines__planned") * share_fraction,
+                                          output_field=money)),
+            disbursed=Sum(ExpressionWrapper(F("project__funding_lines__disbursed") * share_fraction,
+                                            output_field=money)),
+        )
+        .order_by()
+    )
+    rows = list(per_country_year)
+    histories = category_history_by_country(country_ids={r["country_id"] for r in rows})
+    totals: dict[tuple[int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for r in rows:
+        year = FiscalYear(r["fiscal_year"])
+        category = category_from_history(histories.get(r["country_id"], []), year.end)
+        totals[(year.start_year, category)][0] += Decimal(r["planned"] or 0)
+        totals[(year.start_year, category)][1] += Decimal(r["disbursed"] or 0)
+    years = sorted({year for year, _ in totals})
+    return [
+        CategoryFunding(
+            fiscal_year=FiscalYear(year),
+            category=category,
+            planned=totals[(year, category)][0].quantize(CENT, ROUND_HALF_UP),
+            disbursed=totals[(year, category)][1].quantize(CENT, ROUND_HALF_UP),
+        )
+        for year in years
+        for category in Category.values
+    ]
+
+
+@dataclass(frozen=True)
+class EnvelopeYear:
+    fiscal_year: FiscalYear
+    approved: Decimal  # planned funding of non-cancelled projects in the year
+    disbursed: Decimal
+
+    @property
+    def undisbursed(self) -> Decimal:
+        return self.approved - self.disbursed
+
+
+@dataclass(frozen=True)
+class EnvelopeSummary:
+    envelope: Envelope | None
+    years: list[EnvelopeYear]
+
+    @property
+    def approved(self) -> Decimal:
+        return sum((y.approved for y in self.years), ZERO)
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum((y.disbursed for y in self.years), ZERO)
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What the envelope has left to commit: its total less all approved funding."""
+        return None if self.envelope is None else self.envelope.total_amount - self.approved
+
+
+def envelope_summary(*, today: dt.date | None = None) -> EnvelopeSummary:
+    """Approved, disbursed and remaining by fiscal year, over the envelope's years and any other
+    year that has funding, in two queries."""
+    envelope = Envelope.objects.order_by("pk").first()
+    sums = {
+        row["fiscal_year"]: row
+        for row in FundingLine.objects.filter(project__status__in=COUNTED_STATUSES)
+        .values("fiscal_year")
+        .annotate(approved=Coalesce(Sum("planned"), ZERO), disbursed=Coalesce(Sum("disbursed"), ZERO))
+        .order_by()
+    }
+    years = set(sums)
+    if envelope:
+        years |= {fy.start_year for fy in envelope.fiscal_years}
+    return EnvelopeSummary(
+        envelope=envelope,
+        years=[
+            EnvelopeYear(FiscalYear(y), Decimal(sums.get(y, {}).get("approved", ZERO)),
+                         Decimal(sums.get(y, {}).get("disbursed", ZERO)))
+            for y in sorted(years)
+        ],
+    )

@@ -1,0 +1,75 @@
+"""Every write to the portfolio goes through here: validated, transactional."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from countries.models import Country
+
+from .models import FundingLine, Project, ProjectCountry
+
+HUNDRED = Decimal("100")
+
+
+@dataclass(frozen=True)
+class CountryShare:
+    country: Country
+    share: Decimal
+
+
+def validate_country_shares(shares: Iterable[Decimal]) -> None:
+    """A project's country shares must add up to exactly 100 %."""
+    shares = [Decimal(s) for s in shares]
+    if not shares:
+        raise ValidationError(_("A project needs at least one country."), code="no_countries")
+    total = sum(shares, Decimal("0"))
+    if total != HUNDRED:
+        raise ValidationError(
+            _("The country shares add up to %(total)s %%; they must add up to 100 %%.")
+            % {"total": f"{total.normalize():f}"},
+            code="shares_not_100",
+        )
+
+
+@transaction.atomic
+def project_save(*, project: Project, shares: list[CountryShare] | None = None,
+                 priority_areas=None, funding: dict[int, tuple[Decimal, Decimal]] | None = None) -> Project:
+    """Create or update a project with its countries, priority areas and funding lines.
+
+    ``funding`` maps a fiscal year's start year to (planned, disbursed). Everything is validated
+    before anything is written; a failure leaves the database as it was.
+    """
+    project.full_clean()
+    if shares is not None:
+        validate_country_shares([s.share for s in shares])
+        countries = [s.country.pk for s in shares]
+        if len(set(countries)) != len(countries):
+            raise ValidationError(_("A country is listed twice for this project."), code="duplicate_country")
+    lines = []
+    for year, (planned, disbursed) in sorted((funding or {}).items()):
+        line = FundingLine(project=project, fiscal_year=year, planned=planned, disbursed=disbursed)
+        line.full_clean(exclude=["project"])
+        lines.append(line)
+
+    project.save()
+    if priority_areas is not None:
+        project.priority_areas.set(priority_areas)
+        project.save()  # modelcluster keeps M2M changes in memory until save
+    if shares is not None:
+        ProjectCountry.objects.filter(project=project).exclude(country__in=[s.country for s in shares]).delete()
+        for s in shares:
+            ProjectCountry.objects.update_or_create(project=project, country=s.country,
+                                                    defaults={"share": s.share})
+    if funding is not None:
+        FundingLine.objects.filter(project=project).exclude(fiscal_year__in=list(funding)).delete()
+        for line in lines:
+            FundingLine.objects.update_or_create(
+                project=project, fiscal_year=line.fiscal_year,
+                defaults={"planned": line.planned, "disbursed": line.disbursed})
+    return project
