@@ -6,3 +6,12 @@ class CountriesConfig(AppConfig):
     name = "countries"
     verbose_name = _("Countries")
 
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import access
+        from .models import Country, CountryClassification
+
+        access.register()
+        auditlog.register(Country)
+        auditlog.register(CountryClassification)

@@ -1,8 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+
+from mcee.audit import AuditedMixin
 
 
 class Category(models.TextChoices):
@@ -17,7 +20,7 @@ class Category(models.TextChoices):
 TARGETED_CATEGORIES = (Category.RECALCITRANT, Category.PREVENTIVE, Category.AT_RISK)
 
 
-class Country(ClusterableModel):
+class Country(AuditedMixin, ClusterableModel):
     """A country the MCEE tracks. Its category is never stored here: it comes from the history."""
 
     code = CountryField(_("country"), unique=True)
@@ -37,7 +40,7 @@ class Country(ClusterableModel):
         return str(self.code.name)
 
 
-class CountryClassification(models.Model):
+class CountryClassification(AuditedMixin, models.Model):
     """One dated entry in a country's category history; the latest in effect is the current one."""
 
     country = ParentalKey(Country, on_delete=models.CASCADE, related_name="classifications",
@@ -60,3 +63,11 @@ class CountryClassification(models.Model):
 
     def __str__(self):
         return f"{self.country}: {self.get_category_display()} ({self.effective_date.isoformat()})"
+
+
+class CountryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
+
+
+class CountryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from mcee.admin_access import ProtectedSnippetViewSet
 
 from .models import Category, Country, CountryClassification
 from .selectors import country_list
@@ -20,7 +21,7 @@ class CategoryColumn(Column):
         return Category(instance.category).label if instance.category else Category.NOT_TARGETED.label
 
 
-class CountryViewSet(SnippetViewSet):
+class CountryViewSet(ProtectedSnippetViewSet):
     model = Country
     icon = "globe"
     menu_label = _("Countries")
@@ -38,7 +39,7 @@ class CountryViewSet(SnippetViewSet):
                     label=_("Classification")),
     ]
 
-    def get_queryset(self, request):
+    def base_queryset(self):
         return country_list()
 
 

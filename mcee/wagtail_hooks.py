@@ -1,11 +1,31 @@
 """Every registered report appears under the admin's Reports menu and at its own URL."""
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from . import twofactor
 from .admin_reports import RegisteredReportView
+from .audit_admin import AuditTrailViewSet
 from .reports import registered_reports
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return [
+        path("two-factor/verify/", twofactor.verify, name="mcee_two_factor_verify"),
+        path("two-factor/setup/", twofactor.setup, name="mcee_two_factor_setup"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("mcee_two_factor_setup"),
+        "label": _("Two-factor authentication"),
+        "help_text": _("Protect your account with a code from an authenticator app."),
+    }
 
 
 @hooks.register("register_admin_urls")
@@ -31,3 +51,8 @@ class ReportMenuItem(MenuItem):
 def add_mcee_reports(request, menu_items):
     for order, report_class in enumerate(registered_reports().values()):
         menu_items.append(ReportMenuItem(report_class, order=50 + order))
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_trail():
+    return AuditTrailViewSet()

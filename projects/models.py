@@ -4,12 +4,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from countries.models import Country
+from mcee.audit import AuditedMixin
 from mcee.fiscal import FiscalYear
-from mcee.i18n import localized
+from mcee.i18n import active_language, localized
 
 SMALL_PROJECT_LIMIT = Decimal("250000")
 LARGE_PROJECT_LIMIT = Decimal("3000000")
@@ -17,7 +19,7 @@ MAX_PLANNED_MONTHS = 36
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Envelope(models.Model):
+class Envelope(AuditedMixin, models.Model):
     """The MCEE envelope: total, fiscal years covered, vote, and the programme it belongs to."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -47,7 +49,7 @@ class Envelope(models.Model):
         return [FiscalYear(y) for y in range(self.first_fiscal_year, self.last_fiscal_year + 1)]
 
 
-class PriorityArea(models.Model):
+class PriorityArea(AuditedMixin, models.Model):
     """One of the MCEE priority areas (evaluation, Table 1), with a stable code."""
 
     code = models.SlugField(_("code"), unique=True)
@@ -75,7 +77,7 @@ class OrganisationType(models.TextChoices):
     PRIVATE_SECTOR = "70", _("Private sector")
 
 
-class Partner(models.Model):
+class Partner(AuditedMixin, models.Model):
     """An implementing partner (IOM, UNHCR, UNODC, ...)."""
 
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
@@ -92,7 +94,8 @@ class Partner(models.Model):
         verbose_name_plural = _("implementing partners")
 
     def __str__(self):
-        return str(localized(self, "acronym")) if self.acronym_fr else self.acronym
+        # The English acronym is the plain ``acronym`` field (there is no ``acronym_en``).
+        return self.acronym_fr if self.acronym_fr and active_language() == "fr" else self.acronym
 
     @property
     def name(self):
@@ -126,7 +129,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return months + (1 if end.day >= start.day else 0)
 
 
-class Project(ClusterableModel):
+class Project(AuditedMixin, ClusterableModel):
     """A capacity-building project funded by the envelope."""
 
     reference = models.CharField(_("reference"), max_length=30, unique=True,
@@ -224,7 +227,7 @@ class Project(ClusterableModel):
             raise ValidationError(errors)
 
 
-class ProjectCountry(models.Model):
+class ProjectCountry(AuditedMixin, models.Model):
     """A country a project works in, with its share of the project (shares add up to 100)."""
 
     project = ParentalKey(Project, on_delete=models.CASCADE, related_name="country_shares")
@@ -243,10 +246,14 @@ class ProjectCountry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.country.code.code} {self.share}%"
+        return f"{self.project.reference} {self.country.code.code} {self.share}%"
+
+    def clean(self):
+        if self.share is not None and not Decimal("0") < self.share <= Decimal("100"):
+            raise ValidationError({"share": _("A country's share must be more than 0 % and at most 100 %.")})
 
 
-class FundingLine(models.Model):
+class FundingLine(AuditedMixin, models.Model):
     """Planned and disbursed funding of a project in one fiscal year."""
 
     project = ParentalKey(Project, on_delete=models.CASCADE, related_name="funding_lines")
@@ -268,7 +275,7 @@ class FundingLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project_id} {self.fiscal_year_label}"
+        return f"{self.project.reference} {self.fiscal_year_label}"
 
     @property
     def fiscal_year_label(self) -> str:
@@ -285,3 +292,22 @@ class FundingLine(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+
+# Object grants (django-guardian, direct foreign keys): a partner's reporter group is granted
+# ``view_partner`` on its partner, which opens that partner's projects to it; individual projects
+# can be granted to a user or group beyond what their role reaches.
+class PartnerUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+
+
+class PartnerGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+
+
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class ProjectGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)

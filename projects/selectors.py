@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from countries.models import Category
@@ -17,6 +17,7 @@ from mcee.fiscal import FiscalYear
 from .models import Envelope, FundingLine, PriorityArea, Project, ProjectCountry, ProjectStatus
 
 CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
 ZERO = Decimal("0")
 COUNTED_STATUSES = [s for s in ProjectStatus.values if s != ProjectStatus.CANCELLED]
 
@@ -59,29 +60,23 @@ def funding_by_category_and_fiscal_year() -> list[CategoryFunding]:
     category in effect on the last day of that fiscal year (31 March), from its history. Every
     category is listed for every fiscal year that has funding, zero included.
     """
-    share_fraction = ExpressionWrapper(F("share") / Value(Decimal("100")),
-                                       output_field=DecimalField(max_digits=9, decimal_places=6))
-    money = DecimalField(max_digits=20, decimal_places=6)
-    per_country_year = (
+    # Shares are applied here in Decimal, not in SQL: SQLite stores 60.00 as the integer 60, so
+    # ``share / 100`` there is integer division (0), and its other arithmetic is binary floating
+    # point. Both databases then agree to the cent.
+    rows = list(
         ProjectCountry.objects.filter(project__status__in=COUNTED_STATUSES)
-        .values("country_id", fiscal_year=F("project__funding_lines__fiscal_year"))
-        .exclude(fiscal_year=None)
-        .annotate(
-            planned=Sum(ExpressionWrapper(F("project__funding_lines__planned") * share_fraction,
-                                          output_field=money)),
-            disbursed=Sum(ExpressionWrapper(F("project__funding_lines__disbursed") * share_fraction,
-                                            output_field=money)),
-        )
+        .exclude(project__funding_lines=None)
+        .values_list("country_id", "share", "project__funding_lines__fiscal_year",
+                     "project__funding_lines__planned", "project__funding_lines__disbursed")
         .order_by()
     )
-    rows = list(per_country_year)
-    histories = category_history_by_country(country_ids={r["country_id"] for r in rows})
+    histories = category_history_by_country(country_ids={r[0] for r in rows})
     totals: dict[tuple[int, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for r in rows:
-        year = FiscalYear(r["fiscal_year"])
-        category = category_from_history(histories.get(r["country_id"], []), year.end)
-        totals[(year.start_year, category)][0] += Decimal(r["planned"] or 0)
-        totals[(year.start_year, category)][1] += Decimal(r["disbursed"] or 0)
+    for country_id, share, start_year, planned, disbursed in rows:
+        fraction = Decimal(share) / HUNDRED
+        category = category_from_history(histories.get(country_id, []), FiscalYear(start_year).end)
+        totals[(start_year, category)][0] += Decimal(planned) * fraction
+        totals[(start_year, category)][1] += Decimal(disbursed) * fraction
     years = sorted({year for year, _ in totals})
     return [
         CategoryFunding(

@@ -47,6 +47,9 @@ def project_save(*, project: Project, shares: list[CountryShare] | None = None,
     """
     project.full_clean()
     if shares is not None:
+        for s in shares:  # each share in (0, 100], with its message, before the database refuses it
+            ProjectCountry(project=project, country=s.country, share=s.share).full_clean(
+                exclude=["project"], validate_unique=False)
         validate_country_shares([s.share for s in shares])
         countries = [s.country.pk for s in shares]
         if len(set(countries)) != len(countries):
@@ -73,3 +76,19 @@ def project_save(*, project: Project, shares: list[CountryShare] | None = None,
                 project=project, fiscal_year=line.fiscal_year,
                 defaults={"planned": line.planned, "disbursed": line.disbursed})
     return project
+
+
+@transaction.atomic
+def partner_reporter_group_sync(*, partner):
+    """Make sure the partner has its reporter group, with the reporter role's permissions and the
+    guardian grant that opens the partner's projects (and only those) to it."""
+    from django.contrib.auth.models import Group, Permission
+    from guardian.shortcuts import assign_perm
+
+    from mcee.roles import partner_reporter_role, sync_role_group
+
+    role = partner_reporter_role(partner.acronym)
+    sync_role_group(role, Group, Permission)
+    group = Group.objects.get(name=role.group_name)
+    assign_perm("projects.view_partner", group, partner)
+    return group

@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from mcee.admin_access import ProtectedSnippetViewSet
+from mcee.admin_columns import MoneyColumn
 
 from .filters import ProjectFilterSet
 from .forms import ProjectAdminForm
@@ -16,14 +20,21 @@ FundingLine.panels = [FieldRowPanel([FieldPanel("fiscal_year"), FieldPanel("plan
 ProjectCountry.panels = [FieldRowPanel([FieldPanel("country"), FieldPanel("share")])]
 
 
-class ProjectViewSet(SnippetViewSet):
+class ProjectViewSet(ProtectedSnippetViewSet):
     model = Project
     icon = "folder-open-inverse"
     menu_label = _("Projects")
     add_to_admin_menu = False
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["reference", "title", "partner", "status", "approved_amount", "get_size_category_display"]
+    list_display = [
+        "reference",
+        Column("title", label=_("Title")),
+        "partner",
+        "status",
+        MoneyColumn("approved_amount", label=_("Approved amount"), sort_key="approved_amount"),
+        Column("get_size_category_display", label=_("Size")),
+    ]
     list_filter = None
     filterset_class = ProjectFilterSet
     search_fields = ["reference", "title_en", "title_fr", "summary_en", "summary_fr", "partner__acronym"]
@@ -53,12 +64,12 @@ class ProjectViewSet(SnippetViewSet):
         self._edit_handler.base_form_class = ProjectAdminForm
         return super().get_form_class(for_update)
 
-    def get_queryset(self, request):
+    def base_queryset(self):
         return Project.objects.select_related("partner").prefetch_related(
             "country_shares__country", "priority_areas")
 
 
-class PartnerViewSet(SnippetViewSet):
+class PartnerViewSet(ProtectedSnippetViewSet):
     model = Partner
     icon = "group"
     menu_label = _("Implementing partners")
@@ -71,7 +82,7 @@ class PartnerViewSet(SnippetViewSet):
     export_filename = "mcee-partners"
 
 
-class PriorityAreaViewSet(SnippetViewSet):
+class PriorityAreaViewSet(ProtectedSnippetViewSet):
     model = PriorityArea
     icon = "tag"
     menu_label = _("Priority areas")
@@ -82,13 +93,17 @@ class PriorityAreaViewSet(SnippetViewSet):
     export_filename = "mcee-priority-areas"
 
 
-class EnvelopeViewSet(SnippetViewSet):
+class EnvelopeViewSet(ProtectedSnippetViewSet):
     model = Envelope
     icon = "doc-full"
     menu_label = _("Envelope")
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["code", "name_en", "total_amount", "first_fiscal_year", "last_fiscal_year", "vote"]
+    list_display = ["code", "name_en", MoneyColumn("total_amount", label=_("Total")), "first_fiscal_year",
+                    "last_fiscal_year", "vote"]
+    list_export = ["code", "name_en", "name_fr", "total_amount", "first_fiscal_year", "last_fiscal_year", "vote",
+                   "parent_programme_en", "parent_programme_fr"]
+    export_filename = "mcee-envelope"
 
 
 class PortfolioGroup(SnippetViewSetGroup):

@@ -1,0 +1,28 @@
+"""`python manage.py seed_demo`: load the fictional demonstration data (safe to run again)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cms.demo import load_demo_portfolio
+from mcee.audit import COMMAND, audit_source
+from projects.models import Project
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo portfolio (ISO user-assigned country codes XA-XK)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when the database already holds projects.")
+
+    def handle(self, *args, **options):
+        if "XA" not in settings.COUNTRIES_OVERRIDE:
+            raise CommandError("Demo data needs the fictional countries of the development, test or demo "
+                               "settings; these settings (production?) do not have them.")
+        if options["if_empty"] and Project.objects.exists():
+            self.stdout.write("The database already holds projects; demo data not loaded.")
+            return
+        with audit_source(COMMAND):
+            counts = load_demo_portfolio()
+        self.stdout.write(self.style.SUCCESS(
+            "Demo data loaded: {partners} partners, {countries} countries, {projects} projects.".format(**counts)))

@@ -1,0 +1,93 @@
+"""Wagtail admin views that ask ``mcee.access`` for every listing, export and object.
+
+Wagtail's generic index views do not filter by object, and its object views load any primary key.
+``ProtectedSnippetViewSet`` filters the listing (and so its CSV/XLSX export) to what the user may
+see, and wraps each object view so an object outside the user's reach answers 404, and an
+action the user may not take on a visible object answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import access
+
+
+class AccessPermissionPolicy(ModelPermissionPolicy):
+    """Wagtail's own per-instance checks (bulk actions, buttons) answered by ``mcee.access``."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return bool(access.can(user, action if action in access.ACTIONS else access.CHANGE, instance))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+    def instances_user_has_permission_for(self, user, action):
+        return access.visible(user, self.model, action if action in access.ACTIONS else access.CHANGE)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        querysets = [self.instances_user_has_permission_for(user, a) for a in actions]
+        combined = querysets[0]
+        for queryset in querysets[1:]:
+            combined = combined | queryset
+        return combined.distinct()
+
+
+def _checked(view_class, action):
+    class Checked(view_class):
+        access_action = action
+
+        def get_object(self, *args, **kwargs):
+            obj = super().get_object(*args, **kwargs)
+            decision = access.can(self.request.user, self.access_action, obj)
+            if not decision:
+                if not decision.visible:
+                    raise Http404(str(decision.reason))
+                raise PermissionDenied(str(decision.reason))
+            return obj
+
+    Checked.__name__ = Checked.__qualname__ = f"Checked{view_class.__name__}"
+    return Checked
+
+
+class ProtectedViewSetMixin:
+    """For Wagtail model and snippet viewsets: set ``model``; override ``base_queryset`` to
+    select or prefetch what the listing shows."""
+
+    _checked_views = {
+        "edit_view_class": access.CHANGE,
+        "delete_view_class": access.DELETE,
+        "inspect_view_class": access.VIEW,
+        "history_view_class": access.VIEW,
+        "usage_view_class": access.VIEW,
+        "copy_view_class": access.ADD,
+    }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for attribute, action in cls._checked_views.items():
+            view_class = getattr(cls, attribute)
+            if getattr(view_class, "access_action", None) is None:
+                setattr(cls, attribute, _checked(view_class, action))
+
+    def __init__(self, *args, **kwargs):
+        model = kwargs.get("model") or self.model
+        register_permission_policy(model, AccessPermissionPolicy(model), exact_class=True)
+        super().__init__(*args, **kwargs)
+
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_queryset(self, request):
+        return access.visible(request.user, self.base_queryset())
+
+
+class ProtectedSnippetViewSet(ProtectedViewSetMixin, SnippetViewSet):
+    pass
+
+
+class ProtectedModelViewSet(ProtectedViewSetMixin, ModelViewSet):
+    pass

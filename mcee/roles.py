@@ -1,0 +1,137 @@
+"""The roles of the MCEE, as Django groups. Data only: app labels and codenames are strings, so this
+module imports no app. A migration creates the groups; ``mcee.access`` reads the same table.
+
+Model permissions here say what a role may do to a kind of object at all; which objects of that
+kind it may see or change is decided object by object in ``mcee.access``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL = (VIEW, ADD, CHANGE, DELETE)
+
+# Every protected model, by app label and model name.
+PORTFOLIO = ["projects.envelope", "projects.priorityarea", "projects.partner", "projects.project",
+             "projects.projectcountry", "projects.fundingline"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification"]
+REFERENCE = ["engagements.department"]
+ENGAGEMENT_DATA = ["engagements.engagement"]
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str
+    label: str
+    description: str
+    model_perms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_perms: tuple[str, ...] = ()  # "app_label.codename"
+
+
+def _perms(models, actions):
+    return {m: tuple(actions) for m in models}
+
+
+ADMIN_ACCESS = ("wagtailadmin.access_admin",)
+USER_MANAGEMENT = ("auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_user",
+                   "auth.add_group", "auth.change_group", "auth.delete_group", "auth.view_group")
+
+MCET_ADMIN = Role(
+    "mcet_admin", "MCET administrators", _("MCET administrator"),
+    _("Everything, including users, groups and access grants."),
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, ALL), "auditlog.logentry": (VIEW,)},
+    ADMIN_ACCESS + USER_MANAGEMENT,
+)
+MCET_STAFF = Role(
+    "mcet_staff", "MCET staff", _("MCET staff"),
+    _("All portfolio, country, engagement and brief data; cannot manage users."),
+    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA, ALL), **_perms(REFERENCE, (VIEW,))},
+    ADMIN_ACCESS,
+)
+RWG_MEMBER = Role(
+    "rwg_member", "RWG members", _("Removals Working Group member"),
+    _("Reads what meetings need, engagement plans and escalation included; records RWG decisions."),
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,))},
+    ADMIN_ACCESS,
+)
+AUDITOR = Role(
+    "auditor", "Auditors", _("Auditor"),
+    _("Reads everything, the audit trail included; changes nothing."),
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,)), "auditlog.logentry": (VIEW,)},
+    ADMIN_ACCESS,
+)
+
+# One group per partner department; they share the same permissions, scoped to their department.
+OFFICER_DEPARTMENTS = ["cbsa", "gac", "ps", "ircc"]
+OFFICER_GROUP_NAMES = {"cbsa": "CBSA officers", "gac": "GAC officers", "ps": "Public Safety officers",
+                       "ircc": "IRCC officers (outside MCET)"}
+
+
+def department_officer_role(department_code: str) -> Role:
+    return Role(
+        f"officer_{department_code}", OFFICER_GROUP_NAMES[department_code], _("Department officer"),
+        _("Reads countries, projects, approved key messages and briefs; logs engagements and changes "
+          "those of its own department."),
+        {**_perms(["projects.project", "projects.partner", "projects.priorityarea", "projects.projectcountry"]
+                  + COUNTRY_DATA[:1] + REFERENCE, (VIEW,)),
+         **_perms(ENGAGEMENT_DATA, ALL)},
+        ADMIN_ACCESS,
+    )
+
+
+def partner_reporter_group_name(partner_acronym: str) -> str:
+    return f"{partner_acronym}{PARTNER_REPORTER_SUFFIX}"
+
+
+PARTNER_REPORTER = "partner_reporter"
+PARTNER_REPORTER_SUFFIX = " reporters"
+
+
+def partner_reporter_role(partner_acronym: str) -> Role:
+    return Role(
+        PARTNER_REPORTER, partner_reporter_group_name(partner_acronym),
+        _("Implementing-partner reporter"),
+        _("Sees its own partner's projects only and reports their progress."),
+        {**_perms(["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline"],
+                  (VIEW,))},
+        ADMIN_ACCESS,
+    )
+
+
+STANDING_ROLES = [MCET_ADMIN, MCET_STAFF, RWG_MEMBER, AUDITOR] + [
+    department_officer_role(code) for code in OFFICER_DEPARTMENTS
+]
+
+
+def role_permission_names(role: Role) -> set[str]:
+    """Every permission of a role as ``app_label.codename``."""
+    names = set(role.extra_perms)
+    for model, actions in role.model_perms.items():
+        app_label, model_name = model.split(".")
+        names |= {f"{app_label}.{action}_{model_name}" for action in actions}
+    return names
+
+
+def sync_role_group(role: Role, Group, Permission) -> None:  # noqa: N803 (models passed in, also from migrations)
+    """Create or update a role's group so it holds exactly the role's permissions."""
+    group, _created = Group.objects.get_or_create(name=role.group_name)
+    wanted = role_permission_names(role)
+    perms = []
+    for name in sorted(wanted):
+        app_label, codename = name.split(".")
+        perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if perm is None:
+            raise LookupError(f"Permission {name} does not exist; run migrate first.")
+        perms.append(perm)
+    group.permissions.set(perms)
+
+
+def role_codes_for_groups(group_names) -> set[str]:
+    """The role codes held through these groups: standing roles by name, partner reporters by suffix."""
+    by_name = {role.group_name: role.code for role in STANDING_ROLES}
+    codes = {by_name[name] for name in group_names if name in by_name}
+    if any(name.endswith(PARTNER_REPORTER_SUFFIX) for name in group_names):
+        codes.add(PARTNER_REPORTER)
+    return codes

@@ -1,0 +1,79 @@
+"""Who sees which part of the portfolio (rules for mcee.access)."""
+
+from django.db.models import Q
+
+from mcee.access import FULL_SCOPE_ROLES, ModelRule, register_rule, visible
+from mcee.roles import PARTNER_REPORTER
+
+from .models import (
+    Envelope,
+    FundingLine,
+    Partner,
+    PartnerGroupObjectPermission,
+    PartnerUserObjectPermission,
+    PriorityArea,
+    Project,
+    ProjectCountry,
+    ProjectGroupObjectPermission,
+    ProjectStatus,
+    ProjectUserObjectPermission,
+)
+
+REPORTER_GRANT = "view_partner"  # the object permission that makes a group a partner's reporters
+
+
+def granted_partners(user):
+    """Partners whose reporters this user is, through a guardian grant to them or their group."""
+    return Q(pk__in=PartnerGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=REPORTER_GRANT).values("content_object")) | Q(
+        pk__in=PartnerUserObjectPermission.objects.filter(
+            user=user, permission__codename=REPORTER_GRANT).values("content_object"))
+
+
+class ProjectRule(ModelRule):
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        reach = Q(pk__in=[])
+        if any(code.startswith("officer_") for code in roles):
+            # Officers read projects, but not funding decisions still in progress.
+            reach |= ~Q(status=ProjectStatus.PIPELINE)
+        if PARTNER_REPORTER in roles:
+            reach |= Q(partner__in=Partner.objects.filter(granted_partners(user)))
+        return reach
+
+
+class PartnerRule(ModelRule):
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES or any(code.startswith("officer_") for code in roles):
+            return None
+        if PARTNER_REPORTER in roles:
+            return granted_partners(user)
+        return Q(pk__in=[])
+
+
+class ProjectPartRule(ModelRule):
+    """Funding lines and country shares follow their project."""
+
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        return Q(project__in=visible(user, Project))
+
+
+class ReferenceRule(ModelRule):
+    """Reference data: whoever may view the kind may view all of it."""
+
+    def scope(self, user, roles):
+        return None
+
+
+def register():
+    register_rule(ProjectRule(Project, user_grant_model=ProjectUserObjectPermission,
+                              group_grant_model=ProjectGroupObjectPermission))
+    register_rule(PartnerRule(Partner, user_grant_model=PartnerUserObjectPermission,
+                              group_grant_model=PartnerGroupObjectPermission))
+    register_rule(ProjectPartRule(FundingLine))
+    register_rule(ProjectPartRule(ProjectCountry))
+    register_rule(ReferenceRule(PriorityArea))
+    register_rule(ReferenceRule(Envelope))

@@ -1,0 +1,74 @@
+"""A small fictional world with two of everything that a role might be scoped to."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Group, Permission
+
+from countries.models import Country, CountryClassification
+from engagements.models import Department, Engagement
+from mcee.roles import STANDING_ROLES, sync_role_group
+from projects.models import Envelope, FundingLine, Partner, PriorityArea, Project, ProjectCountry, ProjectStatus
+
+ROLE_GROUPS = {role.code: role.group_name for role in STANDING_ROLES}
+ROLE_GROUPS["partner_reporter"] = "IOM reporters"  # created with the IOM partner
+ROLE_GROUPS["no_role"] = None
+
+
+@pytest.fixture
+def world(db):
+    iom = Partner.objects.create(acronym="IOM", name_en="IOM", organisation_type="40")
+    unhcr = Partner.objects.create(acronym="UNHCR", name_en="UNHCR", organisation_type="40")
+    xa = Country.objects.create(code="XA")
+    xb = Country.objects.create(code="XB")
+    classification = CountryClassification.objects.create(
+        country=xa, category="recalcitrant", effective_date=dt.date(2020, 4, 1), rationale="SECRET-RATIONALE")
+    inside_project = Project.objects.create(
+        reference="MCEE-IN-001", title_en="Inside project", partner=iom, status=ProjectStatus.ACTIVE,
+        approved_amount=Decimal("100000"), planned_start=dt.date(2021, 4, 1), planned_end=dt.date(2022, 3, 31))
+    outside_project = Project.objects.create(
+        reference="MCEE-OUT-002", title_en="Outside project", partner=unhcr, status=ProjectStatus.PIPELINE,
+        approved_amount=Decimal("200000"), planned_start=dt.date(2021, 4, 1), planned_end=dt.date(2022, 3, 31))
+    cbsa, gac = Department.objects.get(code="cbsa"), Department.objects.get(code="gac")
+    inside_engagement = Engagement.objects.create(
+        country=xa, date=dt.date(2025, 5, 1), kind="ottawa_bilateral", level="dg", lead_department=cbsa,
+        summary="Inside engagement", counterpart_institution="INSIDE-MINISTRY")
+    outside_engagement = Engagement.objects.create(
+        country=xb, date=dt.date(2025, 6, 1), kind="multilateral", level="adm", lead_department=gac,
+        summary="Outside engagement", counterpart_institution="OUTSIDE-MINISTRY")
+    objects = {
+        "projects.project": (inside_project, outside_project),
+        "projects.partner": (iom, unhcr),
+        "projects.projectcountry": (
+            ProjectCountry.objects.create(project=inside_project, country=xa, share=100),
+            ProjectCountry.objects.create(project=outside_project, country=xb, share=100)),
+        "projects.fundingline": (
+            FundingLine.objects.create(project=inside_project, fiscal_year=2021, planned=1, disbursed=1),
+            FundingLine.objects.create(project=outside_project, fiscal_year=2021, planned=2, disbursed=0)),
+        "projects.priorityarea": (PriorityArea.objects.get(code="border-management"),) * 2,
+        "projects.envelope": (Envelope.objects.get(code="mcee"),) * 2,
+        "countries.country": (xa, xb),
+        "countries.countryclassification": (classification, classification),
+        "engagements.department": (cbsa, gac),
+        "engagements.engagement": (inside_engagement, outside_engagement),
+    }
+    entry = LogEntry.objects.filter(content_type__model="project").first()
+    objects["auditlog.logentry"] = (entry, entry)
+    return objects
+
+
+@pytest.fixture
+def user_with_role(django_user_model, world):
+    def make(role_code):
+        user = django_user_model.objects.create_user(f"u-{role_code}", password="x-not-used-0123")
+        group_name = ROLE_GROUPS[role_code]
+        if group_name:
+            if not Group.objects.filter(name=group_name).exists():
+                role = next(r for r in STANDING_ROLES if r.code == role_code)
+                sync_role_group(role, Group, Permission)
+            user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make

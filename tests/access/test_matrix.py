@@ -1,0 +1,182 @@
+"""The access matrix: every role x every protected model x every action, from one table.
+
+``EXPECTED`` is the whole policy in one place. ``test_table_covers_everything`` fails when a
+protected model or a role is added without a row here, so nothing can be forgotten silently.
+For each cell the test checks both the objects inside the role's reach and those outside it:
+  ALL    both allowed
+  SCOPED only the inside object allowed; the outside one is refused (and absent from listings)
+  NONE   both refused
+"""
+
+import pytest
+from django.urls import reverse
+
+from mcee import access
+from mcee.roles import STANDING_ROLES
+
+ALL, SCOPED, NONE = "all", "scoped", "none"
+ACTIONS = ("list", "view", "change", "delete", "export")
+PORTFOLIO = ["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline",
+             "projects.priorityarea", "projects.envelope"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification"]
+MODELS = PORTFOLIO + COUNTRY_DATA + ["engagements.department", "engagements.engagement", "auditlog.logentry"]
+
+
+def row(read, write=NONE):
+    return {"list": read, "view": read, "export": read, "change": write, "delete": write}
+
+
+def everything(read, write=NONE, **overrides):
+    table = {model: row(read, write) for model in MODELS}
+    table.update(overrides)
+    return table
+
+
+EXPECTED = {
+    "mcet_admin": everything(ALL, ALL, **{"auditlog.logentry": row(ALL)}),
+    "mcet_staff": everything(ALL, ALL, **{"engagements.department": row(ALL), "auditlog.logentry": row(NONE)}),
+    "rwg_member": everything(ALL, **{"auditlog.logentry": row(NONE)}),
+    "auditor": everything(ALL),
+    "officer_cbsa": everything(NONE, **{
+        "projects.project": row(SCOPED),  # not projects whose funding is still being decided
+        "projects.partner": row(ALL),
+        "projects.projectcountry": row(SCOPED),
+        "projects.priorityarea": row(ALL),
+        "countries.country": row(ALL),
+        "engagements.department": row(ALL),
+        "engagements.engagement": row(SCOPED, SCOPED),  # its department's only
+    }),
+    "officer_gac": everything(NONE, **{
+        "projects.project": row(SCOPED),
+        "projects.partner": row(ALL),
+        "projects.projectcountry": row(SCOPED),
+        "projects.priorityarea": row(ALL),
+        "countries.country": row(ALL),
+        "engagements.department": row(ALL),
+        # The "inside" engagement of the world is CBSA's: for GAC it is the other way round.
+        "engagements.engagement": row("reversed", "reversed"),
+    }),
+    "officer_ps": everything(NONE, **{
+        "projects.project": row(SCOPED),
+        "projects.partner": row(ALL),
+        "projects.projectcountry": row(SCOPED),
+        "projects.priorityarea": row(ALL),
+        "countries.country": row(ALL),
+        "engagements.department": row(ALL),
+        "engagements.engagement": row(NONE, NONE),  # neither engagement involves Public Safety
+    }),
+    "partner_reporter": everything(NONE, **{
+        "projects.project": row(SCOPED),
+        "projects.partner": row(SCOPED),
+        "projects.projectcountry": row(SCOPED),
+        "projects.fundingline": row(SCOPED),
+    }),
+    "no_role": everything(NONE),
+}
+EXPECTED["officer_ircc"] = EXPECTED["officer_ps"]
+
+CELLS = [(role, model) for role in EXPECTED for model in MODELS]
+
+
+def test_table_covers_everything():
+    registered = {m._meta.label_lower for m in access.protected_models()}
+    assert registered == set(MODELS), "a protected model has no row in EXPECTED (or the table names a stray one)"
+    roles = {r.code for r in STANDING_ROLES} | {"partner_reporter", "no_role"}
+    assert roles == set(EXPECTED)
+    for role, table in EXPECTED.items():
+        assert set(table) == set(MODELS), role
+        for model, actions in table.items():
+            assert set(actions) == set(ACTIONS), (role, model)
+
+
+def _expect(kind, action):
+    """(inside allowed, outside allowed) for an expectation."""
+    return {ALL: (True, True), SCOPED: (True, False), NONE: (False, False), "reversed": (False, True)}[kind]
+
+
+@pytest.mark.parametrize(("role", "model"), CELLS)
+def test_policy(role, model, world, user_with_role):
+    user = user_with_role(role)
+    inside, outside = world[model]
+    for action in ACTIONS:
+        want_inside, want_outside = _expect(EXPECTED[role][model][action], action)
+        assert bool(access.can(user, action, inside)) is want_inside, (role, model, action, "inside")
+        assert bool(access.can(user, action, outside)) is want_outside, (role, model, action, "outside")
+        listed = set(access.visible(user, type(inside), action).values_list("pk", flat=True))
+        assert (inside.pk in listed) is want_inside, (role, model, action, "listed inside")
+        assert (outside.pk in listed) is want_outside, (role, model, action, "listed outside")
+
+
+# Models with their own admin screens; the others are edited inside their parent's form.
+ADMIN_URLS = {
+    "projects.project": "wagtailsnippets_projects_project",
+    "projects.partner": "wagtailsnippets_projects_partner",
+    "projects.priorityarea": "wagtailsnippets_projects_priorityarea",
+    "projects.envelope": "wagtailsnippets_projects_envelope",
+    "countries.country": "wagtailsnippets_countries_country",
+    "engagements.department": "wagtailsnippets_engagements_department",
+    "engagements.engagement": "wagtailsnippets_engagements_engagement",
+    "auditlog.logentry": "audit_trail",
+}
+ADMIN_CELLS = [(role, model) for role in EXPECTED for model in ADMIN_URLS]
+
+
+def _marker(obj, export=False):
+    """Text that appears on a page (or in an export) only when this object is shown."""
+    if hasattr(obj, "lead_department"):  # engagements
+        return obj.counterpart_institution
+    for attr in ("reference", "acronym"):
+        if getattr(obj, attr, ""):
+            return getattr(obj, attr)
+    if hasattr(obj, "code") and hasattr(obj.code, "name"):
+        return obj.code.name
+    if hasattr(obj, "name_en"):
+        return obj.name_en
+    return obj.object_repr
+
+
+def _url(model, view, obj=None):
+    namespace = ADMIN_URLS[model]
+    index = "index" if namespace == "audit_trail" else "list"
+    name = {"list": index, "export": index}.get(view, view)
+    args = [obj.pk] if view in ("inspect", "edit", "delete") else []
+    return reverse(f"{namespace}:{name}", args=args)
+
+
+def _refused(response):
+    return response.status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize(("role", "model"), ADMIN_CELLS)
+def test_admin(role, model, world, user_with_role, client, settings):
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []  # two-factor has its own tests
+    client.force_login(user_with_role(role))
+    inside, outside = world[model]
+    expected = EXPECTED[role][model]
+    distinct = inside.pk != outside.pk
+
+    # Listing and export: refused outright, or shown with exactly the objects in reach.
+    for action in ("list", "export"):
+        want_inside, want_outside = _expect(expected[action], action)
+        exporting = action == "export"
+        response = client.get(_url(model, action) + ("?export=csv" if exporting else ""))
+        if want_inside or want_outside:
+            assert response.status_code == 200, (role, model, action)
+        if response.status_code == 200:
+            body = (b"".join(response.streaming_content) if exporting else response.content).decode()
+            assert (_marker(inside, exporting) in body) is want_inside, (role, model, action, "inside")
+            if distinct:
+                assert (_marker(outside, exporting) in body) is want_outside, (role, model, action, "outside")
+        else:
+            assert _refused(response), (role, model, action, response.status_code)
+
+    for action, view in (("view", "inspect"), ("change", "edit"), ("delete", "delete")):
+        want_inside, want_outside = _expect(expected[action], action)
+        for obj, wanted in ((inside, want_inside), (outside, want_outside)):
+            response = client.get(_url(model, view, obj))
+            if wanted:
+                assert response.status_code == 200, (role, model, view, obj.pk, response.status_code)
+            else:
+                assert _refused(response), (role, model, view, obj.pk, response.status_code)
+                if response.status_code == 200:
+                    raise AssertionError("refused pages must not render")
