@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import InspectView
 
+from mcee import access
 from mcee.admin_access import ProtectedSnippetViewSet
 
 from .models import Category, Country, CountryClassification
@@ -21,7 +23,20 @@ class CategoryColumn(Column):
         return Category(instance.category).label if instance.category else Category.NOT_TARGETED.label
 
 
+class CountryInspectView(InspectView):
+    """A country with its classification history; the rationale only for those allowed to see it."""
+
+    template_name = "countries/country_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = self.object.classifications.order_by("-effective_date")
+        context["show_rationale"] = access.can_see_field(self.request.user, CountryClassification, "rationale")
+        return context
+
+
 class CountryViewSet(ProtectedSnippetViewSet):
+    inspect_view_class = CountryInspectView
     model = Country
     icon = "globe"
     menu_label = _("Countries")

@@ -180,6 +180,13 @@ def can(user, action: str, obj_or_model) -> Decision:
     return ALLOWED
 
 
+def is_scoped(user, model) -> bool:
+    """True when the user sees only part of this kind of object (aggregates over all must be hidden)."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return _scope_q(user, model, VIEW) is not None
+
+
 def can_see_field(user, model, field_name: str) -> bool:
     """Sensitive fields (RREP levers, escalation, classification rationale) are for MCET and RWG."""
     rule = rule_for(model)

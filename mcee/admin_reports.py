@@ -1,10 +1,18 @@
 """Every registered report as a Wagtail admin report, with its options form and CSV/XLSX export."""
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.admin.views.reports import ReportView
 
+from . import access
 from .reports import Report
+
+
+def may_read_report(user, report_class) -> bool:
+    """Reports aggregate over every row: only for those who see every row of the report's model."""
+    model = apps.get_model(report_class.audience_model)
+    return bool(access.can(user, access.VIEW, model)) and not access.is_scoped(user, model)
 
 
 class RegisteredReportView(ReportView):
@@ -15,7 +23,7 @@ class RegisteredReportView(ReportView):
     report_class: type[Report] = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.report_class.permission):
+        if not may_read_report(request.user, self.report_class):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

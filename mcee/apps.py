@@ -8,8 +8,15 @@ class McEEConfig(AppConfig):
 
     def ready(self):
         from auditlog.models import LogEntry
+        from auditlog.registry import auditlog
 
         from .access import ModelRule, register_rule
+        from .models import ImportRun
 
-        # The audit trail is protected like any record: auditors and MCET administrators read it.
+        # The audit trail and import runs are protected like any record (see mcee/roles.py for who).
         register_rule(ModelRule(LogEntry))
+        register_rule(ModelRule(ImportRun))
+        auditlog.register(ImportRun, exclude_fields=["rows_read", "rows_checked"])
+        # Wagtail's reference index would add a row for every audit entry; they refer to nothing
+        # a user edits, so keep them out of it.
+        LogEntry.wagtail_reference_index_ignore = True

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 
 from . import access
 from .admin_access import ProtectedModelViewSet
+from .models import ImportRun
 
 RESTRICTED = _("(restricted)")
 ACTIONS = [(LogEntry.Action.CREATE, _("Created")), (LogEntry.Action.UPDATE, _("Changed")),
@@ -126,3 +127,26 @@ class AuditTrailViewSet(ProtectedModelViewSet):
     def base_queryset(self):
         return LogEntry.objects.select_related("actor", "content_type")
 
+
+
+class ImportRunViewSet(ProtectedModelViewSet):
+    model = ImportRun
+    icon = "upload"
+    menu_label = _("Import runs")
+    menu_order = 910
+    add_to_settings_menu = True
+    url_prefix = "import-runs"
+    name = "import_runs"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    exclude_form_fields = []
+    list_display = [DateColumn("started_at", label=_("Started")), "kind", "file_name", "user", "source", "status",
+                     "rows_read", "rows_written"]
+    list_filter = ["kind", "status", "source"]
+    list_export = ["started_at", "finished_at", "kind", "file_name", "checksum", "user", "source", "status",
+                   "rows_read", "rows_checked", "rows_written", "counts", "errors"]
+    export_filename = "mcee-import-runs"
+    ordering = ["-started_at"]
+
+    def base_queryset(self):
+        return ImportRun.objects.select_related("user")

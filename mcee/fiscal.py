@@ -28,14 +28,17 @@ class FiscalYear:
     @classmethod
     def parse(cls, label: str) -> FiscalYear:
         """Read ``2024-25`` or ``2024-2025``; refuse anything else with a clear message."""
+        from django.utils.translation import gettext as _
+
         match = _LABEL.match(str(label).strip())
         if not match:
-            raise ValueError(f"'{label}' is not a fiscal year; write it as 2024-25.")
+            raise ValueError(_("“%(label)s” is not a fiscal year; write it as 2024-25.") % {"label": label})
         start = int(match["start"])
         end = match["end"]
         expected = str(start + 1) if len(end) == 4 else f"{(start + 1) % 100:02d}"
         if end != expected:
-            raise ValueError(f"'{label}' is not a fiscal year: {start} is followed by {start + 1}.")
+            raise ValueError(_("“%(label)s” is not a fiscal year: %(start)s is followed by %(next)s.")
+                             % {"label": label, "start": start, "next": start + 1})
         return cls(start)
 
     @property

@@ -282,7 +282,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             continue
     raise ImportRejected([RowError(None, None, None, _(
-        "The file is neither UTF-8 nor Windows-1252 text; save it as \u201cCSV UTF-8\u201d and try again."))])
+        "The file is neither UTF-8 nor Windows-1252 text; save it as “CSV UTF-8” and try again."))])
 
 
 def read_csv(source, *, sheet: str | None = None, encoding: str | None = None) -> pd.DataFrame:

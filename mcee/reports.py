@@ -35,8 +35,9 @@ class Report:
     columns: ClassVar[list[Column]]
     # Options as a Django form: the admin shows it, the command turns its fields into flags.
     options_form: ClassVar[type[forms.Form] | None] = None
-    # Who may open it, as a permission codename checked by the access policy.
-    permission: ClassVar[str] = "projects.view_project"
+    # Who may open it: those who may view every object of this model (a label, e.g. "projects.fundingline").
+    # Reports aggregate over all rows, so a role that sees only some of them is refused.
+    audience_model: ClassVar[str] = "projects.fundingline"
     options: dict = field(default_factory=dict)
 
     def rows(self) -> list[dict]:

@@ -18,6 +18,9 @@ PORTFOLIO = ["projects.envelope", "projects.priorityarea", "projects.partner", "
 COUNTRY_DATA = ["countries.country", "countries.countryclassification"]
 REFERENCE = ["engagements.department"]
 ENGAGEMENT_DATA = ["engagements.engagement"]
+# Records of the system itself: the audit trail and import runs.
+IMPORT_RUNS = {"mcee.importrun": ("view",)}
+AUDIT_TRAIL = {"auditlog.logentry": ("view",)}
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,13 @@ USER_MANAGEMENT = ("auth.add_user", "auth.change_user", "auth.delete_user", "aut
 MCET_ADMIN = Role(
     "mcet_admin", "MCET administrators", _("MCET administrator"),
     _("Everything, including users, groups and access grants."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, ALL), "auditlog.logentry": (VIEW,)},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, ALL), **AUDIT_TRAIL, **IMPORT_RUNS},
     ADMIN_ACCESS + USER_MANAGEMENT,
 )
 MCET_STAFF = Role(
     "mcet_staff", "MCET staff", _("MCET staff"),
     _("All portfolio, country, engagement and brief data; cannot manage users."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA, ALL), **_perms(REFERENCE, (VIEW,))},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA, ALL), **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS},
     ADMIN_ACCESS,
 )
 RWG_MEMBER = Role(
@@ -59,7 +62,7 @@ RWG_MEMBER = Role(
 AUDITOR = Role(
     "auditor", "Auditors", _("Auditor"),
     _("Reads everything, the audit trail included; changes nothing."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,)), "auditlog.logentry": (VIEW,)},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,)), **AUDIT_TRAIL, **IMPORT_RUNS},
     ADMIN_ACCESS,
 )
 

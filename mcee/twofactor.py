@@ -68,14 +68,23 @@ def _safe_next(request) -> str:
     return reverse("wagtailadmin_home")
 
 
+INVALID = _("That code is not valid. Check your device's clock and try again.")
+THROTTLED = _("Too many wrong codes in a row. Wait a few seconds, then try again.")
+
+
+def _throttled(devices) -> bool:
+    return any(hasattr(d, "verify_is_allowed") and not d.verify_is_allowed()[0] for d in devices)
+
+
 def verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+        throttled = _throttled(devices_for_user(request.user, confirmed=True))
+        device = None if throttled else match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not valid. Check your device's clock and try again."))
+        form.add_error("token", THROTTLED if throttled else INVALID)
     return render(request, "mcee/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
 
 
@@ -95,13 +104,14 @@ def setup(request):
         device = TOTPDevice.objects.create(user=request.user, name=str(_("Authenticator app")), confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        throttled = _throttled([device])
+        if not throttled and device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is on for your account."))
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not valid. Check your device's clock and try again."))
+        form.add_error("token", THROTTLED if throttled else INVALID)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "mcee/two_factor_setup.html", {
         "form": form, "secret": secret, "qr_svg": _qr_svg(device.config_url), "next": _safe_next(request),

@@ -6,8 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import twofactor
-from .admin_reports import RegisteredReportView
-from .audit_admin import AuditTrailViewSet
+from .admin_reports import RegisteredReportView, may_read_report
+from .audit_admin import AuditTrailViewSet, ImportRunViewSet
 from .reports import registered_reports
 
 
@@ -44,7 +44,7 @@ class ReportMenuItem(MenuItem):
                          name=f"mcee-report-{report_class.slug}", icon_name="table", order=order)
 
     def is_shown(self, request):
-        return request.user.has_perm(self.report_class.permission)
+        return may_read_report(request.user, self.report_class)
 
 
 @hooks.register("construct_reports_menu")
@@ -56,3 +56,8 @@ def add_mcee_reports(request, menu_items):
 @hooks.register("register_admin_viewset")
 def register_audit_trail():
     return AuditTrailViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_import_runs():
+    return ImportRunViewSet()

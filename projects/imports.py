@@ -12,7 +12,7 @@ docs/import-formats.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from countries.models import Country
 from countries.services import country_get_or_create
 from mcee.audit import IMPORT, audit_source
+from mcee.import_runs import import_run
 from mcee.imports import (
     Column,
     ErrorCollector,
@@ -86,6 +87,7 @@ FUNDING = SheetSpec("funding", [
 ], key=("project", "fiscal_year"), allow_empty=True)
 
 SHEETS = [PARTNERS, PROJECTS, PROJECT_COUNTRIES, PROJECT_PRIORITY_AREAS, FUNDING]
+IMPORT_KIND = "portfolio"
 
 PARTNER_FIELDS = ["name_en", "name_fr", "acronym_fr", "organisation_type", "iati_ref"]
 PROJECT_FIELDS = ["title_en", "title_fr", "summary_en", "summary_fr", "status", "approved_amount",
@@ -132,19 +134,24 @@ def portfolio_import(*, path, user=None, encoding: str | None = None) -> Portfol
     Raises ``ImportRejected`` with every problem found, having written nothing. Changes are
     recorded in the audit trail as coming from an import, by ``user`` when given.
     """
-    errors = ErrorCollector()
-    sheets = parse_workbook(read_workbook(path, encoding=encoding), SHEETS, errors)
-    if sheets is None:
-        errors.raise_if_any()
-    with transaction.atomic(), audit_source(IMPORT, actor=user):
-        partners, partner_status = _check_partners(sheets["partners"], errors)
-        plans = _check_projects(sheets["projects"], partners, errors)
-        listed = dict.fromkeys(row["reference"] for row in sheets["projects"] if row.get("reference") is not None)
-        _check_countries(sheets["project_countries"], listed, plans, errors)
-        _check_priority_areas(sheets["project_priority_areas"], listed, plans, errors)
-        _check_funding(sheets["funding"], listed, plans, errors)
-        errors.raise_if_any()
-        return _write(partner_status, plans)
+    with import_run(kind=IMPORT_KIND, path=path, user=user) as run:
+        errors = ErrorCollector()
+        sheets = parse_workbook(read_workbook(path, encoding=encoding), SHEETS, errors)
+        if sheets is None:
+            errors.raise_if_any()
+        run.rows_read = run.rows_checked = sum(len(rows) for rows in sheets.values())
+        with transaction.atomic(), audit_source(IMPORT, actor=user):
+            partners, partner_status = _check_partners(sheets["partners"], errors)
+            plans = _check_projects(sheets["projects"], partners, errors)
+            listed = dict.fromkeys(row["reference"] for row in sheets["projects"] if row.get("reference") is not None)
+            _check_countries(sheets["project_countries"], listed, plans, errors)
+            _check_priority_areas(sheets["project_priority_areas"], listed, plans, errors)
+            _check_funding(sheets["funding"], listed, plans, errors)
+            errors.raise_if_any()
+            result = _write(partner_status, plans)
+        run.counts = {name: asdict(counts) for name, counts in result.sheets.items()}
+        run.rows_written = sum(c.created + c.updated + c.deleted for c in result.sheets.values())
+        return result
 
 
 def _report(errors: ErrorCollector, row: Row, exc: ValidationError, columns: list[str]) -> None:

@@ -8,6 +8,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from mcee import access
 from mcee.admin_access import ProtectedSnippetViewSet
 from mcee.admin_columns import MoneyColumn
 
@@ -129,5 +130,6 @@ class EnvelopePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_envelope_panel(request, panels):
-    if request.user.has_perm("projects.view_project"):
+    # Envelope-wide figures are for those who see all funding, never for a scoped role.
+    if access.can(request.user, access.VIEW, FundingLine) and not access.is_scoped(request.user, FundingLine):
         panels.append(EnvelopePanel())

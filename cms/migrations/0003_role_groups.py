@@ -1,10 +1,11 @@
-"""Create the MCEE role groups with their model permissions (the table is in mcee/roles.py), and
-grant each department's officer group the right to act for its department (django-guardian)."""
+"""Create the MCEE role groups and grant each department's officer group the right to act for its
+department (django-guardian). The groups' model permissions are set after every migrate from the
+table in mcee/roles.py (cms.apps.sync_roles), so a later change to that table needs no migration."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from mcee.roles import OFFICER_DEPARTMENTS, STANDING_ROLES, department_officer_role, sync_role_group
+from mcee.roles import OFFICER_DEPARTMENTS, STANDING_ROLES, department_officer_role
 
 
 def create_role_groups(apps, schema_editor):
@@ -18,7 +19,7 @@ def create_role_groups(apps, schema_editor):
     Department = apps.get_model("engagements", "Department")
     Grant = apps.get_model("engagements", "DepartmentGroupObjectPermission")
     for role in STANDING_ROLES:
-        sync_role_group(role, Group, Permission)
+        Group.objects.get_or_create(name=role.group_name)
     act_for = Permission.objects.get(content_type__app_label="engagements", codename="act_for_department")
     for code in OFFICER_DEPARTMENTS:
         group = Group.objects.get(name=department_officer_role(code).group_name)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 
 from countries.models import Country, CountryClassification
 from engagements.models import Department, Engagement
+from mcee.models import ImportRun
 from mcee.roles import STANDING_ROLES, sync_role_group
 from projects.models import Envelope, FundingLine, Partner, PriorityArea, Project, ProjectCountry, ProjectStatus
 
@@ -56,6 +57,8 @@ def world(db):
     }
     entry = LogEntry.objects.filter(content_type__model="project").first()
     objects["auditlog.logentry"] = (entry, entry)
+    run = ImportRun.objects.create(kind="portfolio", file_name="RUN-FILE.xlsx", checksum="0" * 64, source="command")
+    objects["mcee.importrun"] = (run, run)
     return objects
 
 

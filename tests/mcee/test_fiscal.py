@@ -88,17 +88,17 @@ def test_parse_accepts_short_and_long_forms(text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2024-26", "'2024-26' is not a fiscal year: 2024 is followed by 2025."),
-        ("2024-2026", "'2024-2026' is not a fiscal year: 2024 is followed by 2025."),
-        ("2024-24", "'2024-24' is not a fiscal year: 2024 is followed by 2025."),
-        ("1999-2001", "'1999-2001' is not a fiscal year: 1999 is followed by 2000."),
-        ("24-25", "'24-25' is not a fiscal year; write it as 2024-25."),
-        ("2024/25", "'2024/25' is not a fiscal year; write it as 2024-25."),
-        ("2024", "'2024' is not a fiscal year; write it as 2024-25."),
-        ("2024-251", "'2024-251' is not a fiscal year; write it as 2024-25."),
-        ("FY2024-25", "'FY2024-25' is not a fiscal year; write it as 2024-25."),
-        ("hello", "'hello' is not a fiscal year; write it as 2024-25."),
-        ("", "'' is not a fiscal year; write it as 2024-25."),
+        ("2024-26", "“2024-26” is not a fiscal year: 2024 is followed by 2025."),
+        ("2024-2026", "“2024-2026” is not a fiscal year: 2024 is followed by 2025."),
+        ("2024-24", "“2024-24” is not a fiscal year: 2024 is followed by 2025."),
+        ("1999-2001", "“1999-2001” is not a fiscal year: 1999 is followed by 2000."),
+        ("24-25", "“24-25” is not a fiscal year; write it as 2024-25."),
+        ("2024/25", "“2024/25” is not a fiscal year; write it as 2024-25."),
+        ("2024", "“2024” is not a fiscal year; write it as 2024-25."),
+        ("2024-251", "“2024-251” is not a fiscal year; write it as 2024-25."),
+        ("FY2024-25", "“FY2024-25” is not a fiscal year; write it as 2024-25."),
+        ("hello", "“hello” is not a fiscal year; write it as 2024-25."),
+        ("", "“” is not a fiscal year; write it as 2024-25."),
     ],
 )
 def test_parse_rejects_with_a_clear_message(text, message):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from wagtail.users.models import UserProfile
 
 from mcee.roles import (
@@ -20,6 +21,7 @@ from mcee.roles import (
     partner_reporter_role,
     sync_role_group,
 )
+from mcee.twofactor import two_factor_required
 from projects.models import Partner
 
 # username, role, preferred language, first name, last name
@@ -34,8 +36,20 @@ DEMO_USERS = [
 ]
 
 
+DEMO_BACKUP_CODES = [f"mcee-demo-{n}" for n in range(1, 11)]
+
+
 def demo_password(username: str) -> str:
     return f"demo-{username.replace('.', '-')}-2026"
+
+
+def reset_demo_backup_codes(user) -> list[str]:
+    """MCET administrators must give a second factor: give the demo one ten one-time backup codes."""
+    StaticDevice.objects.filter(user=user, name="Demo backup codes").delete()
+    device = StaticDevice.objects.create(user=user, name="Demo backup codes", confirmed=True)
+    for code in DEMO_BACKUP_CODES:
+        StaticToken.objects.create(device=device, token=code)
+    return DEMO_BACKUP_CODES
 
 
 class Command(BaseCommand):
@@ -48,7 +62,7 @@ class Command(BaseCommand):
         if not Partner.objects.filter(acronym="IOM").exists():
             raise CommandError("Load the demo data first: python manage.py seed_demo")
         User = get_user_model()
-        rows = []
+        rows, codes = [], []
         for username, role, language, first, last in DEMO_USERS:
             sync_role_group(role, Group, Permission)
             user, _ = User.objects.get_or_create(username=username)
@@ -62,6 +76,12 @@ class Command(BaseCommand):
             profile.preferred_language = language
             profile.save()
             rows.append((username, demo_password(username), str(role.group_name), language))
+            user._mcee_roles = None
+            if two_factor_required(user):
+                codes.extend(reset_demo_backup_codes(user))
         self.stdout.write("Demo users (sign in at http://127.0.0.1:8000/admin/):")
         for username, password, group, language in rows:
             self.stdout.write(f"  {username:<14} {password:<28} {group} [{language}]")
+        if codes:
+            self.stdout.write("mcet.admin must also give a second factor: use one of these one-time backup codes "
+                              f"(reset on every run): {', '.join(codes)}")

@@ -5,8 +5,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mcee.audit import COMMAND, audit_source
+from mcee.import_runs import file_checksum, previous_success
 from mcee.imports import ImportRejected
-from projects.imports import portfolio_import
+from projects.imports import IMPORT_KIND, portfolio_import
 
 
 class Command(BaseCommand):
@@ -19,8 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override(options["lang"]):
+            earlier = previous_success(kind=IMPORT_KIND, checksum=file_checksum(options["path"]))
+            if earlier is not None:
+                self.stdout.write(_("This file was already imported on %(date)s; importing it again changes only "
+                                    "what was edited since.") % {"date": earlier.started_at.date().isoformat()})
             try:
-                result = portfolio_import(path=options["path"], encoding=options["encoding"])
+                with audit_source(COMMAND):
+                    result = portfolio_import(path=options["path"], encoding=options["encoding"])
             except ImportRejected as exc:
                 for error in exc.errors:
                     self.stderr.write(str(error))
