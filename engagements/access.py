@@ -6,6 +6,7 @@ change the engagements those departments lead or take part in, and no other.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mcee.access import FULL_SCOPE_ROLES, ModelRule, register_rule
 
@@ -30,6 +31,8 @@ def departments_acted_for(user):
 
 
 class EngagementRule(ModelRule):
+    change_refused = _("Only a department that leads or takes part in this engagement may change it.")
+
     def scope(self, user, roles):
         if roles & FULL_SCOPE_ROLES:
             return None

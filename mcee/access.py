@@ -63,7 +63,8 @@ class ModelRule:
     # Guardian direct-FK grant models (user and group) whose rows widen the scope.
     user_grant_model: type[Model] | None = None
     group_grant_model: type[Model] | None = None
-    extra: dict = field(default_factory=dict)
+    # Said to a user who may see an object but not change it.
+    change_refused: Any = _("Your role may read this record but not change it.")
 
     @property
     def label(self) -> str:
@@ -77,15 +78,15 @@ class ModelRule:
         """Which visible objects the user may change or delete; the same as ``scope`` by default."""
         return self.scope(user, roles)
 
-    def grant_filter(self, user, codename: str) -> Q | None:
+    def grant_filter(self, user, codenames: list[str]) -> Q | None:
         """Objects granted to the user or one of their groups through guardian."""
         parts = []
         if self.user_grant_model is not None:
             parts.append(Q(pk__in=self.user_grant_model.objects.filter(
-                user=user, permission__codename=codename).values("content_object")))
+                user=user, permission__codename__in=codenames).values("content_object")))
         if self.group_grant_model is not None:
             parts.append(Q(pk__in=self.group_grant_model.objects.filter(
-                group__user=user, permission__codename=codename).values("content_object")))
+                group__user=user, permission__codename__in=codenames).values("content_object")))
         if not parts:
             return None
         combined = parts[0]
@@ -138,7 +139,11 @@ def _scope_q(user, model, action: str) -> Q | None:
     base = rule.change_scope(user, roles) if action in (CHANGE, DELETE) else rule.scope(user, roles)
     if base is None:
         return None
-    grants = rule.grant_filter(user, f"{_CODENAME_ACTION[action]}_{model._meta.model_name}")
+    name = model._meta.model_name
+    # A grant to change or delete an object implies seeing it.
+    codenames = ([f"view_{name}", f"change_{name}", f"delete_{name}"] if _CODENAME_ACTION[action] == "view"
+                 else [f"{_CODENAME_ACTION[action]}_{name}"])
+    grants = rule.grant_filter(user, codenames)
     return base | grants if grants is not None else base
 
 
@@ -167,7 +172,7 @@ def can(user, action: str, obj_or_model) -> Decision:
     rule_for(model)  # every protected model has a rule
     if not _has_model_perm(user, model, action):
         seen = _has_model_perm(user, model, VIEW)
-        return Decision(False, _("Your role does not allow this action on %(kind)s.")
+        return Decision(False, _("Your role does not allow this action on this kind of record (%(kind)s).")
                         % {"kind": model._meta.verbose_name_plural}, visible=seen)
     if isinstance(obj_or_model, type):
         return ALLOWED
@@ -176,7 +181,7 @@ def can(user, action: str, obj_or_model) -> Decision:
         return Decision(False, _("This record does not exist or is outside what your role may see."),
                         visible=False)
     if action in (CHANGE, DELETE) and not visible(user, model, action).filter(pk=obj.pk).exists():
-        return Decision(False, _("Only the department that leads or takes part in this record may change it."))
+        return Decision(False, rule_for(model).change_refused)
     return ALLOWED
 
 

@@ -109,7 +109,7 @@ class AuditTrailViewSet(ProtectedModelViewSet):
         ActionColumn("action", label=_("Action")),
         Column("content_type", label=_("Kind")),
         Column("object_repr", label=_("Record")),
-        SourceColumn("source", label=_("From")),
+        SourceColumn("source", label=_("Source")),
         Column("remote_addr", label=_("Address")),
     ]
     filterset_class = AuditFilterSet
@@ -119,7 +119,7 @@ class AuditTrailViewSet(ProtectedModelViewSet):
                    "remote_addr", "source", "changes"]
     export_headings = {"timestamp": _("When"), "actor": _("By"), "action": _("Action"), "content_type": _("Kind"),
                        "object_pk": _("Record identifier"), "object_repr": _("Record"), "remote_addr": _("Address"),
-                       "source": _("From"), "changes": _("Changes")}
+                       "source": _("Source"), "changes": _("Changes")}
     export_filename = "mcee-audit-trail"
     inspect_template_name = "mcee/audit_entry.html"
     ordering = ["-timestamp"]

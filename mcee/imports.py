@@ -192,7 +192,7 @@ def country_code() -> Parser:
         from django_countries import countries
 
         if not _COUNTRY.match(value):
-            raise ValueError(_("'%(value)s' is not a two-letter ISO country code, for example XA.")
+            raise ValueError(_("“%(value)s” is not a two-letter ISO country code (such as XA).")
                              % {"value": value})
         code = value.upper()
         if code not in countries:
@@ -367,7 +367,7 @@ def check_sheets(sheets: dict[str, pd.DataFrame], specs: Sequence[SheetSpec], er
                        % {"sheets": ", ".join(expected)})
     for name in sheets:
         if name not in expected:
-            errors.add(name, None, None, _("This sheet is not expected; the workbook has the sheets %(sheets)s.")
+            errors.add(name, None, None, _("This sheet is not expected; the workbook should have only the sheets %(sheets)s.")
                        % {"sheets": ", ".join(expected)})
 
 
@@ -445,9 +445,13 @@ def _check_key(row: Row, spec: SheetSpec, seen: dict[tuple, int], errors: ErrorC
     key = tuple(row[name] for name in spec.key)
     if key in seen:
         row.valid = False
-        errors.add(spec.name, row.number, spec.key[-1], _(
-            "%(key)s is already on row %(row)s; each %(columns)s may appear only once.")
-            % {"key": " / ".join(str(part) for part in key), "row": seen[key], "columns": " + ".join(spec.key)})
+        place = {"key": " / ".join(str(part) for part in key), "row": seen[key], "column": spec.key[0],
+                 "columns": _(" and ").join(spec.key)}
+        if len(spec.key) == 1:
+            reason = _("%(key)s is already on row %(row)s; each %(column)s may appear only once.") % place
+        else:
+            reason = _("%(key)s is already on row %(row)s; each combination of %(columns)s may appear only once.") % place
+        errors.add(spec.name, row.number, spec.key[-1], reason)
     else:
         seen[key] = row.number
 

@@ -277,7 +277,7 @@ def test_missing_and_unexpected_sheets_are_reported(tmp_path):
     assert parse_workbook(read_workbook(tmp_path / "book"), [PLACES], errors) is None
     assert [str(e) for e in errors.sorted()] == [
         "sheet places: This sheet is missing; the workbook needs the sheets places.",
-        "sheet place: This sheet is not expected; the workbook has the sheets places.",
+        "sheet place: This sheet is not expected; the workbook should have only the sheets places.",
     ]
 
 
@@ -336,7 +336,7 @@ def test_parsers_turn_text_into_typed_values():
     (fiscal_year(), "2024-26", "'2024-26' is not a fiscal year; write it as 2024-25."),
     (fiscal_year(), "2024", "'2024' is not a fiscal year; write it as 2024-25."),
     (choice(["active", "closed"]), "open", "'open' is not one of the allowed values: active, closed."),
-    (country_code(), "XAA", "'XAA' is not a two-letter ISO country code, for example XA."),
+    (country_code(), "XAA", "“XAA” is not a two-letter ISO country code (such as XA)."),
     (country_code(), "ZZ", "'ZZ' is not a known ISO 3166 country code."),
 ])
 def test_parsers_give_a_clear_reason(parser, value, reason):

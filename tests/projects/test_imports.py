@@ -325,7 +325,7 @@ BAD_CASES = {
         ("projects", 3, "reference", "MCEE-T-001 is already on row 2; each reference may appear only once.")]),
     "duplicate country of a project": (_bad("project_countries", 4, "country", "XB"), [
         ("project_countries", 4, "country",
-         "MCEE-T-002 / XB is already on row 3; each project + country may appear only once.")]),
+         "MCEE-T-002 / XB is already on row 3; each combination of project and country may appear only once.")]),
     "project of another sheet not listed": (_bad("funding", 4, "project", "MCEE-T-404"), [
         ("funding", 4, "project", "'MCEE-T-404' is not a reference on the projects sheet; list the project "
                                   "there to set its countries, priority areas and funding.")]),
