@@ -19,7 +19,7 @@ A forbidden object is answered as absent (404) when the user may not see it, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet

@@ -367,7 +367,8 @@ def check_sheets(sheets: dict[str, pd.DataFrame], specs: Sequence[SheetSpec], er
                        % {"sheets": ", ".join(expected)})
     for name in sheets:
         if name not in expected:
-            errors.add(name, None, None, _("This sheet is not expected; the workbook should have only the sheets %(sheets)s.")
+            errors.add(name, None, None,
+                       _("This sheet is not expected; the workbook should have only the sheets %(sheets)s.")
                        % {"sheets": ", ".join(expected)})
 
 
@@ -450,7 +451,8 @@ def _check_key(row: Row, spec: SheetSpec, seen: dict[tuple, int], errors: ErrorC
         if len(spec.key) == 1:
             reason = _("%(key)s is already on row %(row)s; each %(column)s may appear only once.") % place
         else:
-            reason = _("%(key)s is already on row %(row)s; each combination of %(columns)s may appear only once.") % place
+            reason = _("%(key)s is already on row %(row)s; each combination of %(columns)s may appear only "
+                       "once.") % place
         errors.add(spec.name, row.number, spec.key[-1], reason)
     else:
         seen[key] = row.number

@@ -36,7 +36,8 @@ def test_acting_for_a_second_department(user_with_role, world):
     officer = user_with_role("officer_ps")
     cbsa_engagement, gac_engagement = world["engagements.engagement"]
     assert not access.can(officer, "view", gac_engagement)
-    run("--user", officer.username, "--perm", "engagements.act_for_department", "--object", "engagements.department:gac")
+    run("--user", officer.username, "--perm", "engagements.act_for_department",
+        "--object", "engagements.department:gac")
     assert access.can(officer, "change", gac_engagement)
     assert not access.can(officer, "view", cbsa_engagement)
 
