@@ -2,7 +2,14 @@
 
 from mcee.access import ModelRule, register_rule
 
-from .models import Country, CountryClassification, CountryGroupObjectPermission, CountryUserObjectPermission
+from .models import (
+    Country,
+    CountryClassification,
+    CountryClassificationGroupObjectPermission,
+    CountryClassificationUserObjectPermission,
+    CountryGroupObjectPermission,
+    CountryUserObjectPermission,
+)
 
 
 class CountryDataRule(ModelRule):
@@ -15,4 +22,6 @@ class CountryDataRule(ModelRule):
 def register():
     register_rule(CountryDataRule(Country, user_grant_model=CountryUserObjectPermission,
                                   group_grant_model=CountryGroupObjectPermission))
-    register_rule(CountryDataRule(CountryClassification, sensitive_fields=("rationale",)))
+    register_rule(CountryDataRule(CountryClassification, sensitive_fields=("rationale",),
+                                  user_grant_model=CountryClassificationUserObjectPermission,
+                                  group_grant_model=CountryClassificationGroupObjectPermission))

@@ -71,3 +71,11 @@ class CountryUserObjectPermission(UserObjectPermissionBase):
 
 class CountryGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
+
+
+class CountryClassificationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(CountryClassification, on_delete=models.CASCADE)
+
+
+class CountryClassificationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CountryClassification, on_delete=models.CASCADE)

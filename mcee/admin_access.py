@@ -11,6 +11,13 @@ from django.http import Http404
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import access
@@ -85,8 +92,33 @@ class ProtectedViewSetMixin:
         return access.visible(request.user, self.base_queryset())
 
 
+class _VisibleChooseMixin:
+    def get_object_list(self):
+        return access.visible(self.request.user, super().get_object_list())
+
+
+class _VisibleChosenMixin:
+    def get_object(self, pk):
+        return access.visible(self.request.user, self.model_class).get(pk=pk)
+
+
+class _VisibleChosenMultipleMixin:
+    def get_objects(self, pks):
+        return access.visible(self.request.user, self.model_class).filter(pk__in=pks)
+
+
+class ProtectedSnippetChooserViewSet(SnippetChooserViewSet):
+    """The pop-up chooser lists, and accepts, only what the user may see."""
+
+    choose_view_class = type("ProtectedChooseView", (_VisibleChooseMixin, ChooseView), {})
+    choose_results_view_class = type("ProtectedChooseResultsView", (_VisibleChooseMixin, ChooseResultsView), {})
+    chosen_view_class = type("ProtectedChosenView", (_VisibleChosenMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type("ProtectedChosenMultipleView",
+                                      (_VisibleChosenMultipleMixin, SnippetChosenMultipleView), {})
+
+
 class ProtectedSnippetViewSet(ProtectedViewSetMixin, SnippetViewSet):
-    pass
+    chooser_viewset_class = ProtectedSnippetChooserViewSet
 
 
 class ProtectedModelViewSet(ProtectedViewSetMixin, ModelViewSet):

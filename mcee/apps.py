@@ -11,11 +11,13 @@ class McEEConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from .access import ModelRule, register_rule
-        from .models import ImportRun
+        from .models import ImportRun, ImportRunGroupObjectPermission, ImportRunUserObjectPermission
 
         # The audit trail and import runs are protected like any record (see mcee/roles.py for who).
+        # The audit trail is a library's model: no object grants, only roles read it.
         register_rule(ModelRule(LogEntry))
-        register_rule(ModelRule(ImportRun))
+        register_rule(ModelRule(ImportRun, user_grant_model=ImportRunUserObjectPermission,
+                                group_grant_model=ImportRunGroupObjectPermission))
         auditlog.register(ImportRun, exclude_fields=["rows_read", "rows_checked"])
         # Wagtail's reference index would add a row for every audit entry; they refer to nothing
         # a user edits, so keep them out of it.

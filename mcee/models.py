@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .audit import AuditedMixin
 
@@ -44,3 +45,11 @@ class ImportRun(AuditedMixin, models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+
+class ImportRunUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
+
+
+class ImportRunGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ImportRun, on_delete=models.CASCADE)

@@ -69,11 +69,17 @@ class ReferenceRule(ModelRule):
 
 
 def register():
+    from . import models as m
+
     register_rule(ProjectRule(Project, user_grant_model=ProjectUserObjectPermission,
                               group_grant_model=ProjectGroupObjectPermission))
     register_rule(PartnerRule(Partner, user_grant_model=PartnerUserObjectPermission,
                               group_grant_model=PartnerGroupObjectPermission))
-    register_rule(ProjectPartRule(FundingLine))
-    register_rule(ProjectPartRule(ProjectCountry))
-    register_rule(ReferenceRule(PriorityArea))
-    register_rule(ReferenceRule(Envelope))
+    register_rule(ProjectPartRule(FundingLine, user_grant_model=m.FundingLineUserObjectPermission,
+                                  group_grant_model=m.FundingLineGroupObjectPermission))
+    register_rule(ProjectPartRule(ProjectCountry, user_grant_model=m.ProjectCountryUserObjectPermission,
+                                  group_grant_model=m.ProjectCountryGroupObjectPermission))
+    register_rule(ReferenceRule(PriorityArea, user_grant_model=m.PriorityAreaUserObjectPermission,
+                                group_grant_model=m.PriorityAreaGroupObjectPermission))
+    register_rule(ReferenceRule(Envelope, user_grant_model=m.EnvelopeUserObjectPermission,
+                                group_grant_model=m.EnvelopeGroupObjectPermission))

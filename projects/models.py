@@ -311,3 +311,35 @@ class ProjectUserObjectPermission(UserObjectPermissionBase):
 
 class ProjectGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class ProjectCountryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(ProjectCountry, on_delete=models.CASCADE)
+
+
+class ProjectCountryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(ProjectCountry, on_delete=models.CASCADE)
+
+
+class FundingLineUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(FundingLine, on_delete=models.CASCADE)
+
+
+class FundingLineGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(FundingLine, on_delete=models.CASCADE)
+
+
+class PriorityAreaUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(PriorityArea, on_delete=models.CASCADE)
+
+
+class PriorityAreaGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(PriorityArea, on_delete=models.CASCADE)
+
+
+class EnvelopeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Envelope, on_delete=models.CASCADE)
+
+
+class EnvelopeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Envelope, on_delete=models.CASCADE)

@@ -199,3 +199,14 @@ def test_admin(role, model, world, user_with_role, client, settings):
                     # The role may do this to such objects, but this one is outside its reach:
                     # it must look absent, not forbidden.
                     assert response.status_code == 404, (role, model, view, obj.pk)
+
+
+def test_every_protected_model_of_ours_has_guardian_grant_tables():
+    """Direct foreign-key grant tables (user and group) for every protected model the project owns."""
+    for model in access.protected_models():
+        if model._meta.app_label == "auditlog":
+            continue  # a library's model: read by role only
+        rule = access.rule_for(model)
+        for grant_model in (rule.user_grant_model, rule.group_grant_model):
+            assert grant_model is not None, model
+            assert grant_model._meta.get_field("content_object").related_model is model

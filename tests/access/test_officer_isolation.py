@@ -80,3 +80,26 @@ def test_an_officer_cannot_file_an_engagement_for_another_department(client, off
     created = Engagement.objects.get(summary="Ours")
     assert created.created_by == officer
     assert created.date == dt.date(2026, 1, 15)
+
+
+@pytest.mark.parametrize(("role", "url", "hidden"), [
+    ("partner_reporter", "/admin/snippets/choose/projects/project/", "MCEE-OUT-002"),
+    ("partner_reporter", "/admin/snippets/choose/projects/project/results/", "MCEE-OUT-002"),
+    ("officer_cbsa", "/admin/snippets/choose/projects/project/results/?q=MCEE", "MCEE-OUT-002"),
+])
+def test_pop_up_choosers_list_only_what_the_role_may_see(role, url, hidden, client, settings, user_with_role, world):
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    client.force_login(user_with_role(role))
+    body = client.get(url).content.decode()
+    assert "MCEE-IN-001" in body
+    assert hidden not in body
+
+
+def test_choosing_an_object_outside_reach_by_id_fails(client, settings, user_with_role, world):
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    client.force_login(user_with_role("partner_reporter"))
+    inside, outside = world["projects.project"]
+    assert client.get(f"/admin/snippets/choose/projects/project/chosen/{inside.pk}/").status_code == 200
+    response = client.get(f"/admin/snippets/choose/projects/project/chosen/{outside.pk}/")
+    assert response.status_code == 404
+    assert b"MCEE-OUT-002" not in response.content
