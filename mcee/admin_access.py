@@ -8,9 +8,12 @@ action the user may not take on a visible object answers 403.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_list_or_404
+from django.utils.functional import classproperty
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -123,3 +126,46 @@ class ProtectedSnippetViewSet(ProtectedViewSetMixin, SnippetViewSet):
 
 class ProtectedModelViewSet(ProtectedViewSetMixin, ModelViewSet):
     pass
+
+
+class ProtectedDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's bulk delete for snippets, loading only objects the user may see (others: 404), so
+    its confirmation page never names a record outside the user's reach."""
+
+    @classproperty
+    def models(cls):
+        from wagtail.snippets.models import get_snippet_models
+
+        protected = set(access.protected_models())
+        return [model for model in get_snippet_models() if model in protected]
+
+    def get_queryset(self, model, object_ids):
+        return get_list_or_404(access.visible(self.request.user, model), pk__in=object_ids)
+
+    def check_perm(self, obj):
+        return bool(access.can(self.request.user, access.DELETE, obj))
+
+
+def sees_everything(user) -> bool:
+    """True when no protected kind the user reads is narrowed for them (site-wide views are safe)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return not any(access.is_scoped(user, model) for model in access.protected_models()
+                   if user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"))
+
+
+class SiteWideReportsGuard:
+    """Wagtail's site history report filters by kind of record only; a role that sees part of a
+    kind (an officer, a partner reporter) would read the names of records outside its reach there."""
+
+    guarded = ("/admin/reports/site-history/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.guarded) and not sees_everything(request.user):
+            from wagtail.admin.auth import permission_denied
+
+            return permission_denied(request)
+        return self.get_response(request)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mcee.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mcee.admin_access.SiteWideReportsGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mcee.csp.McEECSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",

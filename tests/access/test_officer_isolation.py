@@ -103,3 +103,32 @@ def test_choosing_an_object_outside_reach_by_id_fails(client, settings, user_wit
     response = client.get(f"/admin/snippets/choose/projects/project/chosen/{outside.pk}/")
     assert response.status_code == 404
     assert b"MCEE-OUT-002" not in response.content
+
+
+def test_bulk_delete_never_names_a_record_outside_reach(client, settings, user_with_role, world):
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    client.force_login(user_with_role("partner_reporter"))
+    inside, outside = world["projects.project"]
+    response = client.get(f"/admin/bulk/projects/project/delete/?next=/admin/&id={outside.pk}")
+    assert response.status_code == 404
+    response = client.get(f"/admin/bulk/projects/project/delete/?next=/admin/&id={outside.pk}&id={inside.pk}")
+    assert b"MCEE-OUT-002" not in response.content
+    response = client.post(f"/admin/bulk/projects/project/delete/?next=/admin/&id={inside.pk}")
+    assert type(inside).objects.filter(pk=inside.pk).exists()  # a reporter may not delete
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("partner_reporter", False), ("officer_cbsa", False),
+                                               ("mcet_staff", True), ("auditor", True)])
+def test_site_history_is_only_for_roles_that_see_every_record(role, allowed, client, settings, user_with_role,
+                                                               world):
+    from wagtail.log_actions import log
+
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    log(world["projects.project"][1], "wagtail.edit")
+    client.force_login(user_with_role(role))
+    response = client.get("/admin/reports/site-history/")
+    if allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert "Site history" not in client.get("/admin/").content.decode()
