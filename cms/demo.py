@@ -37,7 +37,6 @@ CLASSIFICATIONS = [
     ("XC", Category.RECALCITRANT, "2019-04-01", "Selected by the RWG: large removals inventory, low issuance."),
     ("XD", Category.RECALCITRANT, "2020-06-15", "Issuance stopped after a change of consular practice."),
     ("XE", Category.PREVENTIVE, "2019-04-01", "High asylum claims and rising three-year trend."),
-    ("XE", Category.RECALCITRANT, "2023-01-15", "Cooperation deteriorated: requests unanswered for 12 months."),
     ("XF", Category.PREVENTIVE, "2019-04-01", "Top-ten asylum claims with a high IRB rejection rate."),
     ("XG", Category.PREVENTIVE, "2019-04-01", "Rising claims; cooperation good but at risk."),
     ("XH", Category.PREVENTIVE, "2020-04-01", "Claims doubled over three years."),
@@ -143,3 +142,71 @@ def load_demo_portfolio() -> dict[str, int]:
             funding=_funding_by_year(Decimal(spec.amount), project.planned_start, project.planned_end),
         )
     return {"partners": len(PARTNERS), "countries": len(countries), "projects": len(PROJECTS)}
+
+
+def _indicators(baseline_days: int, target_days: int) -> list[dict]:
+    return [
+        {"name_en": "Median days from request to travel document", "name_fr": "Nombre médian de jours entre la "
+         "demande et le document de voyage", "unit": "days", "baseline_value": Decimal(baseline_days),
+         "baseline_date": dt.date(2019, 3, 31), "target_value": Decimal(target_days),
+         "target_date": dt.date(2025, 3, 31)},
+        {"name_en": "Share of requests answered within 60 days", "name_fr": "Proportion des demandes traitées en "
+         "60 jours", "unit": "%", "baseline_value": Decimal("20"), "baseline_date": dt.date(2019, 3, 31),
+         "target_value": Decimal("75"), "target_date": dt.date(2025, 3, 31)},
+    ]
+
+
+@transaction.atomic
+def load_demo_rwg() -> dict[str, int]:
+    """Fictional RWG history: meetings, a classification by decision, plan versions, escalation."""
+    from countries.models import Country
+    from engagements import services as rwg
+    from engagements.models import EscalationLevel, MeetingLevel, RWGMeeting
+
+    if RWGMeeting.objects.exists():
+        return {"meetings": RWGMeeting.objects.count()}
+    country = {c.code.code: c for c in Country.objects.all()}
+    projects = {p.reference: p for p in Project.objects.all()}
+    m2019 = RWGMeeting.objects.create(date=dt.date(2019, 6, 12), level=MeetingLevel.ADM,
+                                      notes="First meeting on the MCEE target countries.")
+    m2021 = RWGMeeting.objects.create(date=dt.date(2021, 6, 9), level=MeetingLevel.ADM, notes="Annual review.")
+    m2023 = RWGMeeting.objects.create(date=dt.date(2023, 1, 11), level=MeetingLevel.ADM,
+                                      notes="XE cooperation deteriorated.")
+    m2024 = RWGMeeting.objects.create(date=dt.date(2024, 10, 16), level=MeetingLevel.ADM, notes="Escalation review.")
+    RWGMeeting.objects.create(date=dt.date(2024, 9, 25), level=MeetingLevel.DG, notes="Steering committee.")
+    RWGMeeting.objects.create(date=dt.date(2024, 9, 4), level=MeetingLevel.OPERATIONAL,
+                              notes="Operational review of travel-document requests.")
+
+    xa_v1 = rwg.plan_create(country=country["XA"], plan_type="rrep",
+                            objectives_en="Travel documents issued within 60 days for every request.",
+                            objectives_fr="Documents de voyage délivrés en 60 jours pour toute demande.",
+                            negative_levers="Limit invitations to study visits; firmer messages at ministerial level.",
+                            incentive_projects=[projects["MCEE-2019-001"]], indicators=_indicators(180, 60))
+    rwg.rwg_approve_plan(meeting=m2019, plan=xa_v1, summary="First RREP for XA approved.")
+    xa_v2 = rwg.plan_revise(plan=xa_v1)
+    xa_v2.incentive_projects.add(projects["MCEE-2021-007"])
+    xa_v2.save()
+    rwg.rwg_approve_plan(meeting=m2021, plan=xa_v2, summary="RREP revised to count on the advisory unit.")
+    xf = rwg.plan_create(country=country["XF"], plan_type="preventive",
+                         objectives_en="Keep travel-document issuance under 30 days as claims rise.",
+                         objectives_fr="Maintenir la délivrance des documents de voyage sous 30 jours.",
+                         incentive_projects=[projects["MCEE-2019-002"]], indicators=_indicators(35, 30))
+    rwg.rwg_approve_plan(meeting=m2021, plan=xf, summary="First preventive plan, for XF.")
+
+    rwg.rwg_decide_classification(meeting=m2023, country=country["XE"], category=Category.RECALCITRANT,
+                                  effective_date=dt.date(2023, 1, 15),
+                                  rationale="Cooperation deteriorated: requests unanswered for 12 months.",
+                                  summary="XE moves from preventive to recalcitrant.")
+    for code, steps in {"XA": [(1, "2019-06-12"), (2, "2021-06-09"), (3, "2024-10-16")],
+                        "XB": [(1, "2019-06-12")], "XC": [(1, "2019-06-12"), (4, "2024-10-16")]}.items():
+        for level, effective in steps:
+            meeting = {"2019-06-12": m2019, "2021-06-09": m2021, "2024-10-16": m2024}[effective]
+            rwg.rwg_decide_escalation(meeting=meeting, country=country[code], level=level,
+                                      effective_date=dt.date.fromisoformat(effective),
+                                      rationale="Fictional demonstration rationale.")
+    rwg.rwg_decide_escalation(meeting=m2024, country=country["XD"], level=EscalationLevel.VISA_MEASURES,
+                              effective_date=dt.date(2024, 11, 1), cabinet_approval_date=dt.date(2024, 10, 30),
+                              cabinet_approval_reference="CAB-DEMO-2024-01",
+                              rationale="Fictional: no travel document issued in two years.")
+    rwg.rwg_note_progress(meeting=m2024, country=country["XB"], summary="Interviews resumed at the mission.")
+    return {"meetings": RWGMeeting.objects.count()}

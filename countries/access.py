@@ -3,6 +3,9 @@
 from mcee.access import ModelRule, register_rule
 
 from .models import (
+    AsylumStatistic,
+    AsylumStatisticGroupObjectPermission,
+    AsylumStatisticUserObjectPermission,
     Country,
     CountryClassification,
     CountryClassificationGroupObjectPermission,
@@ -25,3 +28,6 @@ def register():
     register_rule(CountryDataRule(CountryClassification, sensitive_fields=("rationale",),
                                   user_grant_model=CountryClassificationUserObjectPermission,
                                   group_grant_model=CountryClassificationGroupObjectPermission))
+    # Asylum statistics: published figures, no sensitive field; whoever may view them sees them all.
+    register_rule(CountryDataRule(AsylumStatistic, user_grant_model=AsylumStatisticUserObjectPermission,
+                                  group_grant_model=AsylumStatisticGroupObjectPermission))

@@ -9,9 +9,11 @@ class CountriesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import access
-        from .models import Country, CountryClassification
+        from . import access, reports  # noqa: F401 (reports registers itself)
+        from .models import AsylumStatistic, Country, CountryClassification, PreventiveRankingWeights
 
         access.register()
         auditlog.register(Country)
         auditlog.register(CountryClassification)
+        auditlog.register(AsylumStatistic)
+        auditlog.register(PreventiveRankingWeights)

@@ -8,7 +8,7 @@ change the engagements those departments lead or take part in, and no other.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mcee.access import FULL_SCOPE_ROLES, ModelRule, register_rule
+from mcee.access import FULL_SCOPE_ROLES, SENSITIVE_FIELD_ROLES, ModelRule, register_rule
 
 from .models import (
     Department,
@@ -17,6 +17,7 @@ from .models import (
     Engagement,
     EngagementGroupObjectPermission,
     EngagementUserObjectPermission,
+    RWGDecision,
 )
 
 ACT_FOR_DEPARTMENT = "act_for_department"
@@ -52,3 +53,45 @@ def register():
                                  group_grant_model=EngagementGroupObjectPermission))
     register_rule(DepartmentRule(Department, user_grant_model=DepartmentUserObjectPermission,
                                  group_grant_model=DepartmentGroupObjectPermission))
+
+
+class RWGRecordRule(ModelRule):
+    """Meetings and decisions: MCET and the RWG see all; an auditor sees all but escalation decisions."""
+
+    def scope(self, user, roles):
+        if roles & SENSITIVE_FIELD_ROLES:
+            return None
+        if roles & FULL_SCOPE_ROLES:
+            return ~Q(kind="escalate") if self.model is RWGDecision else None
+        return Q(pk__in=[])
+
+
+class PlanRule(ModelRule):
+    """Plans: whoever may view them sees every version; negative levers are for MCET and the RWG."""
+
+    def scope(self, user, roles):
+        return None if roles & FULL_SCOPE_ROLES else Q(pk__in=[])
+
+
+class EscalationRule(ModelRule):
+    """Escalation is for MCET and the RWG only (the role table gives nobody else the kind)."""
+
+    def scope(self, user, roles):
+        return None if roles & SENSITIVE_FIELD_ROLES else Q(pk__in=[])
+
+
+def register_rwg():
+    from . import models as m
+
+    register_rule(RWGRecordRule(m.RWGMeeting, user_grant_model=m.RWGMeetingUserObjectPermission,
+                                group_grant_model=m.RWGMeetingGroupObjectPermission))
+    register_rule(RWGRecordRule(m.RWGDecision, user_grant_model=m.RWGDecisionUserObjectPermission,
+                                group_grant_model=m.RWGDecisionGroupObjectPermission))
+    register_rule(PlanRule(m.EngagementPlan, sensitive_fields=("negative_levers",),
+                           user_grant_model=m.EngagementPlanUserObjectPermission,
+                           group_grant_model=m.EngagementPlanGroupObjectPermission))
+    register_rule(PlanRule(m.PlanIndicator, user_grant_model=m.PlanIndicatorUserObjectPermission,
+                           group_grant_model=m.PlanIndicatorGroupObjectPermission))
+    register_rule(EscalationRule(m.EscalationStep, sensitive_fields=("rationale",),
+                                 user_grant_model=m.EscalationStepUserObjectPermission,
+                                 group_grant_model=m.EscalationStepGroupObjectPermission))

@@ -10,8 +10,22 @@ class EngagementsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import access
-        from .models import Department, Engagement
+        from .models import (
+            Department,
+            Engagement,
+            EngagementPlan,
+            EscalationStep,
+            PlanIndicator,
+            RWGDecision,
+            RWGMeeting,
+        )
 
         access.register()
+        access.register_rwg()
         auditlog.register(Engagement, m2m_fields={"participating_departments", "projects_leveraged"})
         auditlog.register(Department)
+        auditlog.register(RWGMeeting, m2m_fields={"attending_departments", "agenda_countries"})
+        auditlog.register(RWGDecision)
+        auditlog.register(EngagementPlan, m2m_fields={"incentive_projects"})
+        auditlog.register(PlanIndicator)
+        auditlog.register(EscalationStep)

@@ -50,12 +50,27 @@ class RegisteredReportView(ReportView):
         return {c.key: c.label for c in self.report_class.columns}
 
     def options_form(self):
-        if self.report_class.options_form is None:
+        """Bound to the options in the address; on a first visit (none given), to the form's initial
+        values when every required option has one (the latest year, say), else left empty."""
+        form_class = self.report_class.options_form
+        if form_class is None:
             return None
-        return self.report_class.options_form(data=self.request.GET or None)
+        if any(name in self.request.GET for name in form_class.base_fields):
+            return form_class(data=self.request.GET)
+        initial = {}
+        for name, form_field in form_class.base_fields.items():
+            value = form_field.initial() if callable(form_field.initial) else form_field.initial
+            if value is not None:
+                initial[name] = value
+        if all(name in initial for name, form_field in form_class.base_fields.items() if form_field.required):
+            return form_class(data=initial)
+        return form_class()
 
     def get_queryset(self):
         form = self.options_form()
+        if form is not None and not form.is_bound:
+            self.options_needed = True
+            return []
         if form is not None and not form.is_valid():
             self.invalid_options = True
             return []

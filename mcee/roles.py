@@ -15,12 +15,20 @@ ALL = (VIEW, ADD, CHANGE, DELETE)
 # Every protected model, by app label and model name.
 PORTFOLIO = ["projects.envelope", "projects.priorityarea", "projects.partner", "projects.project",
              "projects.projectcountry", "projects.fundingline"]
-COUNTRY_DATA = ["countries.country", "countries.countryclassification"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic"]
 REFERENCE = ["engagements.department"]
 ENGAGEMENT_DATA = ["engagements.engagement"]
+# The Removals Working Group's records; escalation is for MCET and the RWG only.
+RWG_RECORDS = ["engagements.rwgmeeting", "engagements.rwgdecision"]
+PLANS = ["engagements.engagementplan", "engagements.planindicator"]
+ESCALATION = ["engagements.escalationstep"]
 # Records of the system itself: the audit trail and import runs.
 IMPORT_RUNS = {"mcee.importrun": ("view",)}
 AUDIT_TRAIL = {"auditlog.logentry": ("view",)}
+# The preventive ranking's weights (a Wagtail setting): MCET administrators only.
+RANKING_WEIGHTS = {"countries.preventiverankingweights": ("change", "view")}
+# Asylum statistics are published figures: department officers read them too.
+ASYLUM_STATISTICS = ["countries.asylumstatistic"]
 
 
 @dataclass(frozen=True)
@@ -44,25 +52,29 @@ USER_MANAGEMENT = ("auth.add_user", "auth.change_user", "auth.delete_user", "aut
 MCET_ADMIN = Role(
     "mcet_admin", "MCET administrators", _("MCET administrator"),
     _("Everything, including users, groups and access grants."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, ALL), **AUDIT_TRAIL, **IMPORT_RUNS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION, ALL),
+     **AUDIT_TRAIL, **IMPORT_RUNS, **RANKING_WEIGHTS},
     ADMIN_ACCESS + USER_MANAGEMENT,
 )
 MCET_STAFF = Role(
     "mcet_staff", "MCET staff", _("MCET staff"),
     _("All portfolio, country, engagement and brief data; cannot manage users."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA, ALL), **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION, ALL),
+     **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS},
     ADMIN_ACCESS,
 )
 RWG_MEMBER = Role(
     "rwg_member", "RWG members", _("Removals Working Group member"),
     _("Reads what meetings need, engagement plans and escalation included; records RWG decisions."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,))},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + PLANS + ESCALATION, (VIEW,)),
+     **_perms(RWG_RECORDS, (VIEW, ADD, CHANGE))},
     ADMIN_ACCESS,
 )
 AUDITOR = Role(
     "auditor", "Auditors", _("Auditor"),
     _("Reads everything, the audit trail included; changes nothing."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA, (VIEW,)), **AUDIT_TRAIL, **IMPORT_RUNS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS, (VIEW,)),
+     **AUDIT_TRAIL, **IMPORT_RUNS},
     ADMIN_ACCESS,
 )
 
@@ -78,7 +90,7 @@ def department_officer_role(department_code: str) -> Role:
         _("Reads countries, projects, approved key messages and briefs; logs engagements and changes "
           "those of its own department."),
         {**_perms(["projects.project", "projects.partner", "projects.priorityarea", "projects.projectcountry"]
-                  + COUNTRY_DATA[:1] + REFERENCE, (VIEW,)),
+                  + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + REFERENCE, (VIEW,)),
          **_perms(ENGAGEMENT_DATA, ALL)},
         ADMIN_ACCESS,
     )

@@ -2,6 +2,12 @@
 the preventive ranking (``asylum``), RWG meetings and decisions, engagement plans and escalation
 (``plans``)."""
 
+from .asylum import (
+    AsylumStatistic,
+    AsylumStatisticGroupObjectPermission,
+    AsylumStatisticUserObjectPermission,
+    PreventiveRankingWeights,
+)
 from .base import (
     TARGETED_CATEGORIES,
     Category,
@@ -14,6 +20,8 @@ from .base import (
 )
 
 __all__ = [
+    "AsylumStatistic", "AsylumStatisticGroupObjectPermission", "AsylumStatisticUserObjectPermission",
+    "PreventiveRankingWeights",
     "TARGETED_CATEGORIES", "Category", "Country", "CountryClassification",
     "CountryClassificationGroupObjectPermission", "CountryClassificationUserObjectPermission",
     "CountryGroupObjectPermission", "CountryUserObjectPermission",

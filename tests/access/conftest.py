@@ -7,8 +7,16 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 
-from countries.models import Country, CountryClassification
-from engagements.models import Department, Engagement
+from countries.models import AsylumStatistic, Country, CountryClassification
+from engagements.models import (
+    Department,
+    Engagement,
+    EngagementPlan,
+    EscalationStep,
+    PlanIndicator,
+    RWGDecision,
+    RWGMeeting,
+)
 from mcee.models import ImportRun
 from mcee.roles import STANDING_ROLES, sync_role_group
 from projects.models import Envelope, FundingLine, Partner, PriorityArea, Project, ProjectCountry, ProjectStatus
@@ -52,11 +60,31 @@ def world(db):
         "projects.envelope": (Envelope.objects.get(code="mcee"),) * 2,
         "countries.country": (xa, xb),
         "countries.countryclassification": (classification, classification),
+        "countries.asylumstatistic": (
+            AsylumStatistic.objects.create(country=xa, year=2024, claims=987654, irb_decided=5000, irb_rejected=2000),
+            AsylumStatistic.objects.create(country=xb, year=2024, claims=876543, irb_decided=4000, irb_rejected=1000)),
         "engagements.department": (cbsa, gac),
         "engagements.engagement": (inside_engagement, outside_engagement),
     }
     entry = LogEntry.objects.filter(content_type__model="project").first()
     objects["auditlog.logentry"] = (entry, entry)
+    meeting = RWGMeeting.objects.create(date=dt.date(2025, 5, 20), level="adm", notes="WORLD-MEETING-NOTES")
+    progress = RWGDecision.objects.create(meeting=meeting, country=xa, kind="progress", summary="WORLD-PROGRESS")
+    step = EscalationStep.objects.create(country=xb, level=6, effective_date=dt.date(2025, 7, 1),
+                                         cabinet_approval_date=dt.date(2025, 6, 30),
+                                         cabinet_approval_reference="CAB-WORLD-1", rationale="WORLD-ESCALATION")
+    escalation = RWGDecision.objects.create(meeting=meeting, country=xb, kind="escalate", escalation_step=step,
+                                            summary="WORLD-ESCALATION-DECISION")
+    plan = EngagementPlan.objects.create(country=xb, version=1, plan_type="rrep", objectives_en="WORLD-OBJECTIVES",
+                                         negative_levers="WORLD-LEVERS")
+    indicator = PlanIndicator.objects.create(plan=plan, name_en="Days", unit="days", baseline_value=90,
+                                             baseline_date=dt.date(2025, 1, 1), target_value=30,
+                                             target_date=dt.date(2026, 1, 1))
+    objects["engagements.rwgmeeting"] = (meeting, meeting)
+    objects["engagements.rwgdecision"] = (progress, escalation)
+    objects["engagements.engagementplan"] = (plan, plan)
+    objects["engagements.planindicator"] = (indicator, indicator)
+    objects["engagements.escalationstep"] = (step, step)
     run = ImportRun.objects.create(kind="portfolio", file_name="RUN-FILE.xlsx", checksum="0" * 64, source="command")
     objects["mcee.importrun"] = (run, run)
     return objects

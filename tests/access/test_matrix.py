@@ -12,15 +12,18 @@ import pytest
 from django.urls import reverse
 
 from mcee import access
+from mcee.formatting import format_number
 from mcee.roles import STANDING_ROLES
 
 ALL, SCOPED, NONE = "all", "scoped", "none"
 ACTIONS = ("list", "view", "change", "delete", "export")
 PORTFOLIO = ["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline",
              "projects.priorityarea", "projects.envelope"]
-COUNTRY_DATA = ["countries.country", "countries.countryclassification"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic"]
+RWG = ["engagements.rwgmeeting", "engagements.rwgdecision", "engagements.engagementplan",
+       "engagements.planindicator", "engagements.escalationstep"]
 MODELS = PORTFOLIO + COUNTRY_DATA + ["engagements.department", "engagements.engagement", "auditlog.logentry",
-                                     "mcee.importrun"]
+                                     "mcee.importrun"] + RWG
 
 
 def row(read, write=NONE):
@@ -33,18 +36,28 @@ def everything(read, write=NONE, **overrides):
     return table
 
 
+# The RWG records meetings and decisions (adds and corrects, never deletes) and reads plans and
+# escalation; auditors read meetings, decisions (not escalation ones), plans, but no escalation.
+RWG_MEMBER_RWG = {
+    "engagements.rwgmeeting": {**row(ALL), "change": ALL},
+    "engagements.rwgdecision": {**row(ALL), "change": ALL},
+}
+AUDITOR_RWG = {"engagements.rwgdecision": row(SCOPED), "engagements.escalationstep": row(NONE)}
+
+
 EXPECTED = {
     "mcet_admin": everything(ALL, ALL, **{"auditlog.logentry": row(ALL), "mcee.importrun": row(ALL)}),
     "mcet_staff": everything(ALL, ALL, **{"engagements.department": row(ALL), "auditlog.logentry": row(NONE),
                                           "mcee.importrun": row(ALL)}),
-    "rwg_member": everything(ALL, **{"auditlog.logentry": row(NONE), "mcee.importrun": row(NONE)}),
-    "auditor": everything(ALL),
+    "rwg_member": everything(ALL, **{"auditlog.logentry": row(NONE), "mcee.importrun": row(NONE), **RWG_MEMBER_RWG}),
+    "auditor": everything(ALL, **AUDITOR_RWG),
     "officer_cbsa": everything(NONE, **{
         "projects.project": row(SCOPED),  # not projects whose funding is still being decided
         "projects.partner": row(ALL),
         "projects.projectcountry": row(SCOPED),
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
+        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
         "engagements.department": row(ALL),
         "engagements.engagement": row(SCOPED, SCOPED),  # its department's only
     }),
@@ -54,6 +67,7 @@ EXPECTED = {
         "projects.projectcountry": row(SCOPED),
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
+        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
         "engagements.department": row(ALL),
         # The "inside" engagement of the world is CBSA's: for GAC it is the other way round.
         "engagements.engagement": row("reversed", "reversed"),
@@ -64,6 +78,7 @@ EXPECTED = {
         "projects.projectcountry": row(SCOPED),
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
+        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
         "engagements.department": row(ALL),
         "engagements.engagement": row(NONE, NONE),  # neither engagement involves Public Safety
     }),
@@ -116,10 +131,15 @@ ADMIN_URLS = {
     "projects.priorityarea": "wagtailsnippets_projects_priorityarea",
     "projects.envelope": "wagtailsnippets_projects_envelope",
     "countries.country": "wagtailsnippets_countries_country",
+    "countries.asylumstatistic": "wagtailsnippets_countries_asylumstatistic",
     "engagements.department": "wagtailsnippets_engagements_department",
     "engagements.engagement": "wagtailsnippets_engagements_engagement",
     "auditlog.logentry": "audit_trail",
     "mcee.importrun": "import_runs",
+    "engagements.rwgmeeting": "wagtailsnippets_engagements_rwgmeeting",
+    "engagements.rwgdecision": "wagtailsnippets_engagements_rwgdecision",
+    "engagements.engagementplan": "wagtailsnippets_engagements_engagementplan",
+    "engagements.escalationstep": "wagtailsnippets_engagements_escalationstep",
 }
 ADMIN_CELLS = [(role, model) for role in EXPECTED for model in ADMIN_URLS]
 
@@ -128,6 +148,16 @@ def _marker(obj, export=False):
     """Text that appears on a page (or in an export) only when this object is shown."""
     if hasattr(obj, "lead_department"):  # engagements
         return obj.counterpart_institution
+    if hasattr(obj, "meeting"):  # RWG decisions
+        return obj.summary
+    if hasattr(obj, "agenda_countries"):  # RWG meetings
+        return obj.notes
+    if hasattr(obj, "negative_levers"):  # plans: the listing names the version, the export the objectives
+        return obj.objectives_en if export else str(obj)
+    if hasattr(obj, "cabinet_approval_reference"):  # escalation steps
+        return obj.cabinet_approval_reference
+    if hasattr(obj, "irb_decided"):  # asylum statistics: the claims, as the listing or the export writes them
+        return str(obj.claims) if export else format_number(obj.claims)
     for attr in ("reference", "acronym"):
         if getattr(obj, attr, ""):
             return getattr(obj, attr)

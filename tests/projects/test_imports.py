@@ -469,3 +469,11 @@ def test_the_import_is_recorded_in_the_audit_trail_as_an_import_by_its_user(writ
     entry = LogEntry.objects.get_for_object(Project.objects.get(reference="MCEE-T-001")).first()
     assert entry.actor == superuser
     assert entry.additional_data == {"source": "import"}
+
+
+def test_the_command_says_clearly_when_the_path_does_not_exist(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="There is nothing at"):
+        call_command("import_portfolio", str(tmp_path / "missing.xlsx"))
+    assert Project.objects.count() == 0

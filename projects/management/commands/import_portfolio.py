@@ -1,5 +1,7 @@
 """`python manage.py import_portfolio PATH`: the portfolio workbook (XLSX, or a folder of CSV files)."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,6 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override(options["lang"]):
+            if not Path(options["path"]).exists():
+                raise CommandError(_("There is nothing at %(path)s; give an XLSX workbook or a folder of CSV files.")
+                                   % {"path": options["path"]})
             earlier = previous_success(kind=IMPORT_KIND, checksum=file_checksum(options["path"]))
             if earlier is not None:
                 self.stdout.write(_("This file was already imported on %(date)s; importing it again changes only "
