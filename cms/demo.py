@@ -210,3 +210,15 @@ def load_demo_rwg() -> dict[str, int]:
                               rationale="Fictional: no travel document issued in two years.")
     rwg.rwg_note_progress(meeting=m2024, country=country["XB"], summary="Interviews resumed at the mission.")
     return {"meetings": RWGMeeting.objects.count()}
+
+
+def load_demo_asylum() -> dict[str, int]:
+    """The fictional asylum statistics of docs/examples, through the same import a user runs."""
+    from django.conf import settings
+
+    from countries.imports import asylum_import
+    from countries.models import AsylumStatistic
+
+    if not AsylumStatistic.objects.exists():
+        asylum_import(path=settings.BASE_DIR / "docs" / "examples" / "asylum.csv")
+    return {"asylum_rows": AsylumStatistic.objects.count()}

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.demo import load_demo_portfolio, load_demo_rwg
+from cms.demo import load_demo_asylum, load_demo_portfolio, load_demo_rwg
 from mcee.audit import COMMAND, audit_source
 from projects.models import Project
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         with audit_source(COMMAND):
             counts = load_demo_portfolio()
             counts.update(load_demo_rwg())
+            counts.update(load_demo_asylum())
         self.stdout.write(self.style.SUCCESS(
             "Demo data loaded: {partners} partners, {countries} countries, {projects} projects, "
-            "{meetings} RWG meetings.".format(**counts)))
+            "{meetings} RWG meetings, {asylum_rows} rows of asylum statistics.".format(**counts)))

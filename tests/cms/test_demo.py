@@ -1,0 +1,98 @@
+"""The fictional demo data is on the scale of the real portfolio and reproduces the evaluation's Table 1."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from countries.models import AsylumStatistic, Country
+from countries.selectors import country_category_on
+from engagements.models import EngagementPlan, EscalationStep, PlanStatus, RWGDecision
+from projects.models import FundingLine, Partner, Project
+from projects.selectors import projects_by_priority_area
+
+pytestmark = pytest.mark.django_db
+
+
+def seed():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_portfolio_matches_the_real_one_in_scale():
+    seed()
+    assert Project.objects.count() == 13
+    assert set(Partner.objects.values_list("acronym", flat=True)) == {"IOM", "UNHCR", "UNODC", "ARK"}
+    codes = {c.code.code for c in Country.objects.all()}
+    assert all(code.startswith("X") for code in codes)  # ISO user-assigned codes only
+    assert 10 <= len(codes) <= 13
+    assert FundingLine.objects.aggregate(total=Sum("planned"))["total"] == Decimal("21000000.00")
+    assert set(FundingLine.objects.values_list("fiscal_year", flat=True)) == set(range(2019, 2025))
+    table_1 = [(c.area.code, c.projects) for c in projects_by_priority_area()]
+    assert [count for _, count in table_1] == [10, 9, 7, 7, 4, 1, 0]  # the evaluation's Table 1
+
+
+def test_demo_rwg_history_and_asylum_figures():
+    seed()
+    xa = Country.objects.get(code="XA")
+    assert list(EngagementPlan.objects.filter(country=xa).order_by("version").values_list("status", flat=True)) == [
+        PlanStatus.SUPERSEDED, PlanStatus.APPROVED]
+    visa = EscalationStep.objects.get(country__code="XD", level=6)
+    assert visa.cabinet_approval_reference
+    xe = Country.objects.get(code="XE")
+    assert country_category_on(country=xe) == "recalcitrant"
+    assert RWGDecision.objects.get(classification__country=xe).meeting.date.year == 2023
+    assert AsylumStatistic.objects.filter(year=2024).count() >= 10
+
+
+def test_seeding_twice_changes_nothing():
+    seed()
+    before = (Project.objects.count(), FundingLine.objects.count(), RWGDecision.objects.count(),
+              EngagementPlan.objects.count(), AsylumStatistic.objects.count())
+    seed()
+    after = (Project.objects.count(), FundingLine.objects.count(), RWGDecision.objects.count(),
+             EngagementPlan.objects.count(), AsylumStatistic.objects.count())
+    assert after == before
+
+
+def test_if_empty_leaves_a_database_with_projects_alone():
+    seed()
+    Project.objects.filter(reference="MCEE-2019-001").update(title_en="Changed by a user")
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "already holds projects" in out.getvalue()
+    assert Project.objects.get(reference="MCEE-2019-001").title_en == "Changed by a user"
+
+
+def test_seed_demo_refuses_settings_without_the_fictional_countries(settings):
+    settings.COUNTRIES_OVERRIDE = {}
+    with pytest.raises(CommandError, match="fictional countries"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert Project.objects.count() == 0
+
+
+def test_demo_users_one_per_role_with_documented_passwords(settings):
+    settings.DEBUG = True
+    seed()
+    out = io.StringIO()
+    call_command("demo_users", stdout=out)
+    users = {u.username: u for u in get_user_model().objects.filter(email__endswith="@example.invalid")}
+    assert set(users) == {"mcet.admin", "mcet.staff", "cbsa.officer", "gac.officer", "rwg.member", "iom.reporter",
+                          "auditor"}
+    assert users["gac.officer"].groups.get().name == "GAC officers"
+    assert users["iom.reporter"].groups.get().name == "IOM reporters"
+    assert users["mcet.admin"].check_password("demo-mcet-admin-2026")
+    assert "mcee-demo-1" in out.getvalue()  # the admin's one-time backup codes
+    assert not any(u.is_superuser for u in users.values())
+
+
+def test_demo_users_refuse_to_run_without_debug(settings):
+    settings.DEBUG = False
+    seed()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_users", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="mcet.admin").exists()
