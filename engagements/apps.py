@@ -9,7 +9,7 @@ class EngagementsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import access
+        from . import access, reports  # noqa: F401  (reports register themselves)
         from .models import (
             Department,
             Engagement,

@@ -20,11 +20,13 @@ def escalation_current(*, country: Country, on: dt.date | None = None) -> Escala
 
 
 def countries_with_escalation(*, on: dt.date | None = None) -> QuerySet[Country]:
-    """Countries annotated with ``escalation_level``: the step in effect on a date, in one query."""
+    """Countries annotated with ``escalation_level`` and ``escalation_since``: the step in effect on
+    a date and when it took effect, in one query."""
     on = on or timezone.localdate()
-    return Country.objects.annotate(escalation_level=Subquery(
-        EscalationStep.objects.filter(country=OuterRef("pk"), effective_date__lte=on)
-        .order_by("-effective_date").values("level")[:1]))
+    in_effect = (EscalationStep.objects.filter(country=OuterRef("pk"), effective_date__lte=on)
+                 .order_by("-effective_date"))
+    return Country.objects.annotate(escalation_level=Subquery(in_effect.values("level")[:1]),
+                                    escalation_since=Subquery(in_effect.values("effective_date")[:1]))
 
 
 def plan_current(*, country: Country) -> EngagementPlan | None:

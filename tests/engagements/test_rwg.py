@@ -312,3 +312,31 @@ def test_recording_a_meeting_with_its_agenda_and_departments(staff_client, world
     assert set(meeting.attending_departments.all()) == {cbsa, gac}
     page = staff_client.get(reverse("wagtailsnippets_engagements_rwgmeeting:inspect", args=[meeting.pk]))
     assert "No decision recorded yet." in page.content.decode()
+
+
+def test_current_escalation_report_lists_each_countrys_step_on_a_date(xa):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    xb = Country.objects.get_or_create(code="XB")[0]
+    services.escalation_record(country=xa, level=EscalationLevel.POSITIVE_ENGAGEMENT, effective_date=D(2024, 4, 1))
+    services.escalation_record(country=xa, level=EscalationLevel.PUBLIC_NAMING, effective_date=D(2025, 2, 1))
+    services.escalation_record(country=xb, level=EscalationLevel.DIPLOMATIC_PRESSURE, effective_date=D(2024, 9, 1))
+    out = io.StringIO()
+    call_command("mcee_report", "escalation-current", "--on", "2025-01-31", stdout=out)
+    assert out.getvalue() == "country,step,since\nXB,2,2024-09-01\nXA,1,2024-04-01\n"
+    out = io.StringIO()
+    call_command("mcee_report", "escalation-current", "--on", "2025-02-01", stdout=out)
+    assert out.getvalue().splitlines()[1] == "XA,5,2025-02-01"
+    with pytest.raises(CommandError, match="valid date"):
+        call_command("mcee_report", "escalation-current", "--on", "yesterday")
+
+
+@pytest.mark.parametrize(("role", "allowed"), [("rwg_member", True), ("mcet_staff", True), ("auditor", False),
+                                               ("officer_cbsa", False)])
+def test_current_escalation_report_is_for_mcet_and_rwg(role, allowed, client, settings, user_with_role):
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    client.force_login(user_with_role(role))
+    response = client.get(reverse("mcee_report_escalation-current"))
+    assert (response.status_code == 200) is allowed
