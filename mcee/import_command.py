@@ -24,6 +24,10 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--encoding", help="Encoding of CSV files (UTF-8 or Windows-1252 are detected).")
         parser.add_argument("--lang", choices=["en", "fr"], default="en", help="Language of the messages.")
 
+    def import_kind(self, options: dict) -> str:
+        """The ImportRun kind of this run (a command importing several shapes overrides it)."""
+        return self.kind
+
     def run_import(self, path: str, options: dict):
         raise NotImplementedError
 
@@ -41,7 +45,7 @@ class ImportCommand(BaseCommand):
             exists = Path(path).exists() if self.folders_allowed else Path(path).is_file()
             if not exists:
                 raise CommandError(self.missing_path_message(path))
-            earlier = previous_success(kind=self.kind, checksum=file_checksum(path))
+            earlier = previous_success(kind=self.import_kind(options), checksum=file_checksum(path))
             if earlier is not None:
                 self.stdout.write(_("This file was already imported on %(date)s; importing it again changes only "
                                     "what was edited since.") % {"date": earlier.started_at.date().isoformat()})
