@@ -39,9 +39,9 @@ lint: install
 check: install
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
-	  ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
-	  ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py makemigrations --check --dry-run
+	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make messages: refresh locale/fr after changing user-visible strings, then fill in the French.

@@ -12,6 +12,15 @@ from .models import (
     CountryClassificationUserObjectPermission,
     CountryGroupObjectPermission,
     CountryUserObjectPermission,
+    TimelinessTarget,
+    TimelinessTargetGroupObjectPermission,
+    TimelinessTargetUserObjectPermission,
+    TravelDocumentCase,
+    TravelDocumentCaseGroupObjectPermission,
+    TravelDocumentCaseUserObjectPermission,
+    TravelDocumentMonth,
+    TravelDocumentMonthGroupObjectPermission,
+    TravelDocumentMonthUserObjectPermission,
 )
 
 
@@ -31,3 +40,10 @@ def register():
     # Asylum statistics: published figures, no sensitive field; whoever may view them sees them all.
     register_rule(CountryDataRule(AsylumStatistic, user_grant_model=AsylumStatisticUserObjectPermission,
                                   group_grant_model=AsylumStatisticGroupObjectPermission))
+    # Travel-document data (anonymized, no sensitive field): whoever may view it sees all of it.
+    register_rule(CountryDataRule(TravelDocumentCase, user_grant_model=TravelDocumentCaseUserObjectPermission,
+                                  group_grant_model=TravelDocumentCaseGroupObjectPermission))
+    register_rule(CountryDataRule(TravelDocumentMonth, user_grant_model=TravelDocumentMonthUserObjectPermission,
+                                  group_grant_model=TravelDocumentMonthGroupObjectPermission))
+    register_rule(CountryDataRule(TimelinessTarget, user_grant_model=TimelinessTargetUserObjectPermission,
+                                  group_grant_model=TimelinessTargetGroupObjectPermission))

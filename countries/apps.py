@@ -17,3 +17,9 @@ class CountriesConfig(AppConfig):
         auditlog.register(CountryClassification)
         auditlog.register(AsylumStatistic)
         auditlog.register(PreventiveRankingWeights)
+        # Travel-document cases are written in bulk by the import (a million rows): the import run
+        # is their record. Monthly figures and targets are audited like the rest.
+        from .models import TimelinessTarget, TravelDocumentMonth
+
+        auditlog.register(TravelDocumentMonth)
+        auditlog.register(TimelinessTarget)

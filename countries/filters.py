@@ -19,3 +19,25 @@ class AsylumStatisticFilterSet(WagtailFilterSet):
     class Meta:
         model = AsylumStatistic
         fields = ["country", "year"]
+
+
+# --- Travel documents (issue 5) ---
+
+from .models import Outcome, TravelDocumentCase, TravelDocumentMonth  # noqa: E402
+
+
+class TravelDocumentCaseFilterSet(WagtailFilterSet):
+    country = ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
+    outcome = ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+
+    class Meta:
+        model = TravelDocumentCase
+        fields = ["country", "outcome"]
+
+
+class TravelDocumentMonthFilterSet(WagtailFilterSet):
+    country = ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
+
+    class Meta:
+        model = TravelDocumentMonth
+        fields = ["country"]

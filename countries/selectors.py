@@ -182,3 +182,294 @@ def preventive_ranking(*, year: int, weights: RankingWeights | None = None) -> l
     for line, rank in zip(lines, _competition_ranks([line["score"] for line in lines]), strict=True):
         line["rank"] = rank
     return [RankingRow(**line) for line in lines]
+
+
+# --- Travel documents (issue 5) -------------------------------------------------------------------
+# Figures per country and month, fiscal quarter or fiscal year, computed in SQL with a fixed number
+# of queries whatever the number of cases. Period boundaries come from mcee.fiscal: each period is
+# a CASE WHEN date BETWEEN start AND end in the query, so the database groups the cases by period.
+#
+# From cases (a case counts in the period of its request, and as issued in the period of its issue):
+#   requested   cases requested in the period
+#   issued      cases issued in the period
+#   refused     cases refused, in the period of their request (the extract has no refusal date)
+#   pending_end cases requested by the period's end and not yet decided then: still pending, or
+#               issued after the period's end
+#   median_days, p90_days
+#               the median and 90th percentile of the days from request to issue of the cases
+#               issued in the period, by linear interpolation (PostgreSQL's percentile_cont; on
+#               SQLite, which has no percentile function, the days of the issued cases are fetched
+#               in one query, grouped by period, and the same interpolation is done in Python)
+#   within_target_share
+#               the share of the cases issued in the period within the country's target days
+# From monthly figures, when a period has no case: requested, issued and refused are summed,
+# pending_end is the figure of the period's last month; there are no days to issue.
+# When a period has both, the cases win and ``warning`` gives the monthly figures that differ.
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Aggregate, Case, Count, FloatField, IntegerField, Max, Min, Q, Value, When  # noqa: E402
+from django.db.models.functions import TruncMonth  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from mcee.fiscal import FiscalQuarter, FiscalYear  # noqa: E402
+
+from .models import (  # noqa: E402
+    TARGETED_CATEGORIES,
+    Outcome,
+    TimelinessTarget,
+    TravelDocumentCase,
+    TravelDocumentMonth,
+)
+
+PERIODS = ("month", "quarter", "fiscal_year")
+RATE_PLACES = Decimal("0.0001")
+DAY_PLACES = Decimal("0.1")
+MEDIAN, P90 = 0.5, 0.9
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    country: Country
+    period: str
+    start: dt.date
+    end: dt.date
+    requested: int | None
+    issued: int | None
+    refused: int | None
+    pending_end: int | None
+    issuance_rate: Decimal | None  # issued ÷ requested, four places; None when nothing was requested
+    median_days: Decimal | None
+    p90_days: Decimal | None
+    within_target_share: Decimal | None  # four places; None when nothing was issued (or monthly figures only)
+    target_days: int
+    source: str  # "cases", "monthly" or "" (no data)
+    warning: str = ""
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def td_periods(*, period: str, start: dt.date, end: dt.date) -> list[Period]:
+    """The periods (months, fiscal quarters or fiscal years) from the one holding ``start`` to the one
+    holding ``end``."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    periods = []
+    if period == "month":
+        current = _month_start(start)
+        while current <= end:
+            following = _next_month(current)
+            periods.append(Period(f"{current:%Y-%m}", current, following - dt.timedelta(days=1)))
+            current = following
+    elif period == "quarter":
+        quarter = FiscalQuarter.of(start)
+        while quarter.start <= end:
+            periods.append(Period(quarter.localized_label(), quarter.start, quarter.end))
+            quarter = quarter.next()
+    else:
+        year = FiscalYear.of(start)
+        while year.start <= end:
+            periods.append(Period(year.localized_label(), year.start, year.end))
+            year = year.next()
+    return periods
+
+
+def _period_of(field: str, periods: list[Period]) -> Case:
+    """The index of the period a date falls in, as SQL; NULL outside every period."""
+    return Case(*[When(**{f"{field}__range": (p.start, p.end)}, then=Value(i)) for i, p in enumerate(periods)],
+                default=None, output_field=IntegerField())
+
+
+def _percentile(values: list[int], fraction: float) -> float | None:
+    """Linear interpolation between the closest ranks, as PostgreSQL's percentile_cont."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def _days(value) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value), 6))).quantize(DAY_PLACES, ROUND_HALF_UP)
+
+
+def _share(part, whole) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(RATE_PLACES, ROUND_HALF_UP) if whole else None
+
+
+def td_target_days(*, country: Country) -> int:
+    target = TimelinessTarget.objects.filter(country=country).values_list("target_days", flat=True).first()
+    return target or settings.MCEE_TD_TARGET_DAYS
+
+
+def _td_bounds(country: Country) -> tuple[dt.date | None, dt.date | None]:
+    cases = TravelDocumentCase.objects.filter(country=country).aggregate(
+        first=Min("requested_on"), last_requested=Max("requested_on"), last_issued=Max("issued_on"))
+    months = TravelDocumentMonth.objects.filter(country=country).aggregate(first=Min("month"), last=Max("month"))
+    firsts = [d for d in (cases["first"], months["first"]) if d]
+    lasts = [d for d in (cases["last_requested"], cases["last_issued"], months["last"]) if d]
+    return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+
+def td_timeliness(*, country: Country, period: str = "month", start: dt.date | None = None,
+                  end: dt.date | None = None) -> list[TimelinessRow]:
+    """One row per period from ``start`` to ``end`` (default: the country's first to last data)."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    target = td_target_days(country=country)
+    if start is None or end is None:
+        first, last = _td_bounds(country)
+        start, end = start or first, end or last
+    if start is None or end is None or end < start:
+        return []
+    periods = td_periods(period=period, start=start, end=end)
+    span = (periods[0].start, periods[-1].end)
+    cases = TravelDocumentCase.objects.filter(country=country)
+
+    by_request = {
+        row["period"]: row for row in cases.filter(requested_on__range=span)
+        .annotate(period=_period_of("requested_on", periods)).values("period")
+        .annotate(requested=Count("pk"), refused=Count("pk", filter=Q(outcome=Outcome.REFUSED)))
+    }
+    issued_cases = cases.filter(outcome=Outcome.ISSUED, issued_on__range=span).annotate(
+        period=_period_of("issued_on", periods))
+    aggregates = {"issued": Count("pk"), "within": Count("pk", filter=Q(days_to_issue__lte=target))}
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = PercentileCont("days_to_issue", MEDIAN)
+        aggregates["p90"] = PercentileCont("days_to_issue", P90)
+    by_issue = {row["period"]: row for row in issued_cases.values("period").annotate(**aggregates)}
+    if not postgres:
+        days: dict[int, list[int]] = {}
+        for index, value in issued_cases.values_list("period", "days_to_issue"):
+            days.setdefault(index, []).append(value)
+        for index, values in days.items():
+            by_issue[index]["median"] = _percentile(values, MEDIAN)
+            by_issue[index]["p90"] = _percentile(values, P90)
+    pending = cases.aggregate(**{
+        f"p{i}": Count("pk", filter=Q(requested_on__lte=p.end)
+                       & (Q(outcome=Outcome.PENDING) | Q(outcome=Outcome.ISSUED, issued_on__gt=p.end)))
+        for i, p in enumerate(periods)})
+    has_cases = cases.filter(Q(requested_on__lte=span[1]) & (Q(issued_on__isnull=True) | Q(issued_on__gte=span[0]))
+                             ).exists()
+
+    monthly: dict[int, dict] = {}
+    month_rows = (TravelDocumentMonth.objects.filter(country=country, month__range=span)
+                  .annotate(period=_period_of("month", periods)).order_by("month")
+                  .values("period", "month", "requested", "issued", "refused", "pending_end"))
+    for row in month_rows:
+        figures = monthly.setdefault(row["period"], {"requested": 0, "issued": 0, "refused": 0})
+        for name in ("requested", "issued", "refused"):
+            figures[name] += row[name]
+        # The pending figure of the period's last month, when that month is reported.
+        last_month = _month_start(periods[row["period"]].end)
+        figures["pending_end"] = row["pending_end"] if row["month"] == last_month else None
+
+    rows = []
+    for index, p in enumerate(periods):
+        requested_row, issued_row = by_request.get(index), by_issue.get(index)
+        from_cases = bool(requested_row or issued_row)
+        month = monthly.get(index)
+        base = {"country": country, "period": p.label, "start": p.start, "end": p.end, "target_days": target}
+        if from_cases or (has_cases and not month):
+            issued = issued_row["issued"] if issued_row else 0
+            requested = requested_row["requested"] if requested_row else 0
+            figures = {"requested": requested, "issued": issued,
+                       "refused": requested_row["refused"] if requested_row else 0,
+                       "pending_end": pending[f"p{index}"]}
+            warning = ""
+            if month:
+                differences = [
+                    _("%(figure)s: %(cases)s from cases, %(monthly)s in the monthly figures")
+                    % {"figure": name, "cases": figures[name], "monthly": month.get(name)}
+                    for name in ("requested", "issued", "refused", "pending_end")
+                    if month.get(name) is not None and month.get(name) != figures[name]]
+                if differences:
+                    warning = _("Case-level data used; the monthly figures differ (%(differences)s).") % {
+                        "differences": "; ".join(differences)}
+            rows.append(TimelinessRow(
+                **base, **figures, issuance_rate=_share(issued, requested),
+                median_days=_days(issued_row["median"]) if issued_row else None,
+                p90_days=_days(issued_row["p90"]) if issued_row else None,
+                within_target_share=_share(issued_row["within"], issued) if issued_row else None,
+                source="cases", warning=warning))
+        elif month:
+            rows.append(TimelinessRow(
+                **base, requested=month["requested"], issued=month["issued"], refused=month["refused"],
+                pending_end=month.get("pending_end"), issuance_rate=_share(month["issued"], month["requested"]),
+                median_days=None, p90_days=None, within_target_share=None, source="monthly"))
+        else:
+            rows.append(TimelinessRow(**base, requested=None, issued=None, refused=None, pending_end=None,
+                                      issuance_rate=None, median_days=None, p90_days=None,
+                                      within_target_share=None, source=""))
+    return rows
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    country: Country
+    category: str
+    fiscal_year: FiscalYear
+    months_expected: int  # the months of the year so far (all twelve for a past year)
+    months_without_data: list[str]  # YYYY-MM: no monthly figures and no case requested or issued
+    months_missing_inventory: list[str]  # YYYY-MM: no added_to_inventory count (no monthly row, or empty)
+
+
+def td_completeness(*, fiscal_year: FiscalYear | None = None, today: dt.date | None = None) -> list[CompletenessRow]:
+    """Data gaps per targeted country (recalcitrant, preventive, at risk) and fiscal year: the
+    current fiscal year, or ``fiscal_year``. Months after ``today`` are not expected yet."""
+    today = today or timezone.localdate()
+    fiscal_year = fiscal_year or FiscalYear.of(today)
+    on = min(today, fiscal_year.end)
+    months = []
+    current = fiscal_year.start
+    while current <= min(fiscal_year.end, today):
+        months.append(current)
+        current = _next_month(current)
+    targeted = list(country_list(on=on).filter(category__in=TARGETED_CATEGORIES).order_by("code"))
+    ids = [c.pk for c in targeted]
+    span = (fiscal_year.start, fiscal_year.end)
+    with_data: set[tuple[int, dt.date]] = set()
+    with_inventory: set[tuple[int, dt.date]] = set()
+    for country_id, month, inventory in TravelDocumentMonth.objects.filter(
+            country_id__in=ids, month__range=span).values_list("country_id", "month", "added_to_inventory"):
+        with_data.add((country_id, month))
+        if inventory is not None:
+            with_inventory.add((country_id, month))
+    for field in ("requested_on", "issued_on"):
+        for country_id, month in (TravelDocumentCase.objects.filter(country_id__in=ids, **{f"{field}__range": span})
+                                  .annotate(m=TruncMonth(field)).values_list("country_id", "m").distinct()):
+            with_data.add((country_id, month.date() if isinstance(month, dt.datetime) else month))
+    return [
+        CompletenessRow(
+            country=country, category=country.category, fiscal_year=fiscal_year, months_expected=len(months),
+            months_without_data=[f"{m:%Y-%m}" for m in months if (country.pk, m) not in with_data],
+            months_missing_inventory=[f"{m:%Y-%m}" for m in months if (country.pk, m) not in with_inventory])
+        for country in targeted
+    ]

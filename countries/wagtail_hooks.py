@@ -113,3 +113,99 @@ class AsylumStatisticViewSet(ProtectedSnippetViewSet):
 
 
 register_snippet(AsylumStatisticViewSet)
+
+
+# --- Travel documents (issue 5) ---
+# Imported with `manage.py import_td --kind cases|monthly`; listed, filtered, exported and inspected
+# here. A case's reference is never stored (only its keyed hash), so no screen can show it. The
+# timeliness target per country is set here by MCET; the figures are reports (countries/reports.py).
+
+from .filters import TravelDocumentCaseFilterSet, TravelDocumentMonthFilterSet  # noqa: E402
+from .models import TimelinessTarget, TravelDocumentCase, TravelDocumentMonth  # noqa: E402
+
+
+class TravelDocumentCaseViewSet(ProtectedSnippetViewSet):
+    model = TravelDocumentCase
+    icon = "doc-full"
+    menu_label = _("Travel-document cases")
+    menu_order = 220
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    inspect_view_fields = ["country", "requested_on", "issued_on", "outcome", "days_to_issue", "document_type",
+                           "validity_days", "interview_required", "priority", "created_at", "updated_at"]
+    copy_view_enabled = False
+    list_display = ["country", "requested_on", "issued_on", "outcome", "days_to_issue", "priority"]
+    list_filter = None
+    filterset_class = TravelDocumentCaseFilterSet
+    list_export = ["country.code", "requested_on", "issued_on", "outcome", "days_to_issue", "document_type",
+                   "validity_days", "interview_required", "priority"]
+    export_headings = {"country.code": _("Country code"), "requested_on": _("Requested on"),
+                       "issued_on": _("Issued on"), "outcome": _("Outcome"), "days_to_issue": _("Days to issue"),
+                       "document_type": _("Document type"), "validity_days": _("Validity (days)"),
+                       "interview_required": _("Interview required"), "priority": _("Priority")}
+    export_filename = "mcee-travel-document-cases"
+    ordering = ["country__code", "-requested_on"]
+    panels = [
+        FieldPanel("country"),
+        FieldRowPanel([FieldPanel("requested_on"), FieldPanel("issued_on"), FieldPanel("outcome")]),
+        FieldRowPanel([FieldPanel("document_type"), FieldPanel("validity_days")]),
+        FieldRowPanel([FieldPanel("interview_required"), FieldPanel("priority")]),
+    ]
+
+    def base_queryset(self):
+        return TravelDocumentCase.objects.select_related("country")
+
+
+class TravelDocumentMonthViewSet(ProtectedSnippetViewSet):
+    model = TravelDocumentMonth
+    icon = "date"
+    menu_label = _("Travel-document months")
+    menu_order = 221
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["country", "month", CountColumn("requested", label=_("Requested"), sort_key="requested"),
+                    CountColumn("issued", label=_("Issued"), sort_key="issued"),
+                    CountColumn("refused", label=_("Refused"), sort_key="refused"),
+                    CountColumn("pending_end", label=_("Pending at month end"), sort_key="pending_end"),
+                    "added_to_inventory", CountColumn("removals", label=_("Removals"), sort_key="removals")]
+    list_filter = None
+    filterset_class = TravelDocumentMonthFilterSet
+    list_export = ["country.code", "month", "requested", "issued", "refused", "pending_end", "added_to_inventory",
+                   "removals"]
+    export_headings = {"country.code": _("Country code"), "month": _("Month"), "requested": _("Requested"),
+                       "issued": _("Issued"), "refused": _("Refused"), "pending_end": _("Pending at month end"),
+                       "added_to_inventory": _("Added to inventory"), "removals": _("Removals")}
+    export_filename = "mcee-travel-document-months"
+    ordering = ["country__code", "-month"]
+    panels = [
+        FieldRowPanel([FieldPanel("country"), FieldPanel("month")]),
+        FieldRowPanel([FieldPanel("requested"), FieldPanel("issued"), FieldPanel("refused")]),
+        FieldRowPanel([FieldPanel("pending_end"), FieldPanel("added_to_inventory"), FieldPanel("removals")]),
+    ]
+
+    def base_queryset(self):
+        return TravelDocumentMonth.objects.select_related("country")
+
+
+class TimelinessTargetViewSet(ProtectedSnippetViewSet):
+    model = TimelinessTarget
+    icon = "time"
+    menu_label = _("Timeliness targets")
+    menu_order = 222
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["country", "target_days"]
+    list_export = ["country.code", "target_days"]
+    export_headings = {"country.code": _("Country code"), "target_days": _("Target (days)")}
+    export_filename = "mcee-timeliness-targets"
+    panels = [FieldPanel("country"), FieldPanel("target_days")]
+
+    def base_queryset(self):
+        return TimelinessTarget.objects.select_related("country")
+
+
+register_snippet(TravelDocumentCaseViewSet)
+register_snippet(TravelDocumentMonthViewSet)
+register_snippet(TimelinessTargetViewSet)

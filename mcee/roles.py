@@ -15,7 +15,8 @@ ALL = (VIEW, ADD, CHANGE, DELETE)
 # Every protected model, by app label and model name.
 PORTFOLIO = ["projects.envelope", "projects.priorityarea", "projects.partner", "projects.project",
              "projects.projectcountry", "projects.fundingline"]
-COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic",
+                "countries.traveldocumentcase", "countries.traveldocumentmonth", "countries.timelinesstarget"]
 REFERENCE = ["engagements.department"]
 ENGAGEMENT_DATA = ["engagements.engagement"]
 # The Removals Working Group's records; escalation is for MCET and the RWG only.
@@ -29,6 +30,8 @@ AUDIT_TRAIL = {"auditlog.logentry": ("view",)}
 RANKING_WEIGHTS = {"countries.preventiverankingweights": ("change", "view")}
 # Asylum statistics are published figures: department officers read them too.
 ASYLUM_STATISTICS = ["countries.asylumstatistic"]
+# Travel-document data (CBSA's anonymized extracts): department officers read it.
+TRAVEL_DOCUMENTS = ["countries.traveldocumentcase", "countries.traveldocumentmonth", "countries.timelinesstarget"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def department_officer_role(department_code: str) -> Role:
         _("Reads countries, projects, approved key messages and briefs; logs engagements and changes "
           "those of its own department."),
         {**_perms(["projects.project", "projects.partner", "projects.priorityarea", "projects.projectcountry"]
-                  + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + REFERENCE, (VIEW,)),
+                  + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + TRAVEL_DOCUMENTS + REFERENCE, (VIEW,)),
          **_perms(ENGAGEMENT_DATA, ALL)},
         ADMIN_ACCESS,
     )

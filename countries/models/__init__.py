@@ -1,6 +1,6 @@
 """Countries: the country record and its classification history (``base``), asylum statistics and
 the preventive ranking (``asylum``), RWG meetings and decisions, engagement plans and escalation
-(``plans``)."""
+(``plans``), travel-document cases, monthly figures and timeliness targets (``travel_documents``)."""
 
 from .asylum import (
     AsylumStatistic,
@@ -18,6 +18,19 @@ from .base import (
     CountryGroupObjectPermission,
     CountryUserObjectPermission,
 )
+from .travel_documents import (
+    DEFAULT_TARGET_DAYS,
+    Outcome,
+    TimelinessTarget,
+    TimelinessTargetGroupObjectPermission,
+    TimelinessTargetUserObjectPermission,
+    TravelDocumentCase,
+    TravelDocumentCaseGroupObjectPermission,
+    TravelDocumentCaseUserObjectPermission,
+    TravelDocumentMonth,
+    TravelDocumentMonthGroupObjectPermission,
+    TravelDocumentMonthUserObjectPermission,
+)
 
 __all__ = [
     "AsylumStatistic", "AsylumStatisticGroupObjectPermission", "AsylumStatisticUserObjectPermission",
@@ -25,4 +38,8 @@ __all__ = [
     "TARGETED_CATEGORIES", "Category", "Country", "CountryClassification",
     "CountryClassificationGroupObjectPermission", "CountryClassificationUserObjectPermission",
     "CountryGroupObjectPermission", "CountryUserObjectPermission",
+    "DEFAULT_TARGET_DAYS", "Outcome", "TimelinessTarget", "TimelinessTargetGroupObjectPermission",
+    "TimelinessTargetUserObjectPermission", "TravelDocumentCase", "TravelDocumentCaseGroupObjectPermission",
+    "TravelDocumentCaseUserObjectPermission", "TravelDocumentMonth", "TravelDocumentMonthGroupObjectPermission",
+    "TravelDocumentMonthUserObjectPermission",
 ]

@@ -214,6 +214,12 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
+# Key of the keyed hash (HMAC-SHA256) that stands for a travel-document case reference; the
+# reference itself is never stored. Production requires it from the environment.
+MCEE_CASE_REF_KEY = os.environ.get("MCEE_CASE_REF_KEY", "dev-and-test-only-case-ref-key")
+# Days within which a travel document should be issued, for a country without its own target.
+MCEE_TD_TARGET_DAYS = int(os.environ.get("MCEE_TD_TARGET_DAYS", "90"))
+
 # Security marking shown on every screen and every PDF page, in the page's language.
 MCEE_SECURITY_MARKING = {
     "en": os.environ.get("MCEE_SECURITY_MARKING_EN", "PROTECTED B"),

@@ -11,6 +11,9 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
+MCEE_CASE_REF_KEY = os.environ.get("MCEE_CASE_REF_KEY", "")
+if not MCEE_CASE_REF_KEY:
+    raise ImproperlyConfigured("MCEE_CASE_REF_KEY must be set in the environment for production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

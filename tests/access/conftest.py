@@ -7,7 +7,14 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 
-from countries.models import AsylumStatistic, Country, CountryClassification
+from countries.models import (
+    AsylumStatistic,
+    Country,
+    CountryClassification,
+    TimelinessTarget,
+    TravelDocumentCase,
+    TravelDocumentMonth,
+)
 from engagements.models import (
     Department,
     Engagement,
@@ -63,6 +70,18 @@ def world(db):
         "countries.asylumstatistic": (
             AsylumStatistic.objects.create(country=xa, year=2024, claims=987654, irb_decided=5000, irb_rejected=2000),
             AsylumStatistic.objects.create(country=xb, year=2024, claims=876543, irb_decided=4000, irb_rejected=1000)),
+        "countries.traveldocumentcase": (
+            TravelDocumentCase.objects.create(country=xa, case_key="1" * 64, requested_on=dt.date(2024, 4, 1),
+                                              outcome="pending", priority="WORLD-PRIORITY-IN"),
+            TravelDocumentCase.objects.create(country=xb, case_key="2" * 64, requested_on=dt.date(2024, 4, 2),
+                                              outcome="pending", priority="WORLD-PRIORITY-OUT")),
+        "countries.traveldocumentmonth": (
+            TravelDocumentMonth.objects.create(country=xa, month=dt.date(2024, 4, 1), requested=1, issued=1,
+                                               refused=0, pending_end=0, removals=765431),
+            TravelDocumentMonth.objects.create(country=xb, month=dt.date(2024, 4, 1), requested=1, issued=1,
+                                               refused=0, pending_end=0, removals=654329)),
+        "countries.timelinesstarget": (TimelinessTarget.objects.create(country=xa, target_days=7919),
+                                       TimelinessTarget.objects.create(country=xb, target_days=7927)),
         "engagements.department": (cbsa, gac),
         "engagements.engagement": (inside_engagement, outside_engagement),
     }

@@ -19,7 +19,13 @@ ALL, SCOPED, NONE = "all", "scoped", "none"
 ACTIONS = ("list", "view", "change", "delete", "export")
 PORTFOLIO = ["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline",
              "projects.priorityarea", "projects.envelope"]
-COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic"]
+COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic",
+                "countries.traveldocumentcase", "countries.traveldocumentmonth", "countries.timelinesstarget"]
+# Travel-document data (anonymized CBSA extracts): department officers read all of it.
+TD_READ = {"countries.traveldocumentcase": {"list": "all", "view": "all", "export": "all", "change": "none",
+                                            "delete": "none"}}
+TD_READ["countries.traveldocumentmonth"] = TD_READ["countries.timelinesstarget"] = TD_READ[
+    "countries.traveldocumentcase"]
 RWG = ["engagements.rwgmeeting", "engagements.rwgdecision", "engagements.engagementplan",
        "engagements.planindicator", "engagements.escalationstep"]
 MODELS = PORTFOLIO + COUNTRY_DATA + ["engagements.department", "engagements.engagement", "auditlog.logentry",
@@ -58,6 +64,7 @@ EXPECTED = {
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
         "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
+        **TD_READ,
         "engagements.department": row(ALL),
         "engagements.engagement": row(SCOPED, SCOPED),  # its department's only
     }),
@@ -68,6 +75,7 @@ EXPECTED = {
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
         "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
+        **TD_READ,
         "engagements.department": row(ALL),
         # The "inside" engagement of the world is CBSA's: for GAC it is the other way round.
         "engagements.engagement": row("reversed", "reversed"),
@@ -79,6 +87,7 @@ EXPECTED = {
         "projects.priorityarea": row(ALL),
         "countries.country": row(ALL),
         "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
+        **TD_READ,
         "engagements.department": row(ALL),
         "engagements.engagement": row(NONE, NONE),  # neither engagement involves Public Safety
     }),
@@ -132,6 +141,9 @@ ADMIN_URLS = {
     "projects.envelope": "wagtailsnippets_projects_envelope",
     "countries.country": "wagtailsnippets_countries_country",
     "countries.asylumstatistic": "wagtailsnippets_countries_asylumstatistic",
+    "countries.traveldocumentcase": "wagtailsnippets_countries_traveldocumentcase",
+    "countries.traveldocumentmonth": "wagtailsnippets_countries_traveldocumentmonth",
+    "countries.timelinesstarget": "wagtailsnippets_countries_timelinesstarget",
     "engagements.department": "wagtailsnippets_engagements_department",
     "engagements.engagement": "wagtailsnippets_engagements_engagement",
     "auditlog.logentry": "audit_trail",
@@ -158,6 +170,12 @@ def _marker(obj, export=False):
         return obj.cabinet_approval_reference
     if hasattr(obj, "irb_decided"):  # asylum statistics: the claims, as the listing or the export writes them
         return str(obj.claims) if export else format_number(obj.claims)
+    if hasattr(obj, "case_key"):  # travel-document cases: the priority, a free text the world makes unique
+        return obj.priority
+    if hasattr(obj, "removals"):  # travel-document months
+        return str(obj.removals) if export else format_number(obj.removals)
+    if hasattr(obj, "target_days"):
+        return str(obj.target_days)
     for attr in ("reference", "acronym"):
         if getattr(obj, attr, ""):
             return getattr(obj, attr)

@@ -142,6 +142,7 @@ def test_sessions_end_after_thirty_idle_minutes(client, officer, settings):
 
 def test_production_settings_harden_transport_and_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("MCEE_CASE_REF_KEY", "k" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "mcee.example")
     production = importlib.import_module("mcee.settings.production")
     production = importlib.reload(production)
@@ -152,6 +153,16 @@ def test_production_settings_harden_transport_and_cookies(monkeypatch):
     assert production.X_FRAME_OPTIONS == "DENY"
     assert production.SECURE_REFERRER_POLICY == "same-origin"
     assert production.COUNTRIES_OVERRIDE == {}  # no fictional countries in production
+
+
+def test_production_settings_refuse_to_start_without_a_case_reference_key(monkeypatch):
+    """Travel-document case references are stored only as a keyed hash: the key is a secret too."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    monkeypatch.delenv("MCEE_CASE_REF_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="MCEE_CASE_REF_KEY"):
+        importlib.reload(importlib.import_module("mcee.settings.production"))
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
