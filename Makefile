@@ -46,7 +46,7 @@ check: install
 
 ## make messages: refresh locale/fr after changing user-visible strings, then fill in the French.
 messages: install
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --no-obsolete
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete --no-wrap
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
