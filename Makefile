@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install demo clean messages
+.PHONY: run test lint check install demo clean messages compile-messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -19,17 +19,20 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The compiled catalogue is committed (a test checks it matches the .po); recompile when GNU gettext is here.
+compile-messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt (GNU gettext) not found: using the committed locale/fr/LC_MESSAGES/django.mo"; fi
+
 ## make run: install, migrate, load the fictional demo data once, create demo users, serve on :8000 (SQLite).
-run: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+run: install compile-messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_users
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install and run the whole suite (DATABASE_URL chooses the database; SQLite otherwise).
-test: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+test: install compile-messages
 	$(BIN)/python -m pytest
 
 lint: install

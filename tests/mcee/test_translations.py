@@ -42,3 +42,26 @@ def test_the_compiled_catalogue_is_the_one_served():
     with translation.override("fr"):
         assert translation.gettext("Sign in to the MCEE workspace") == "Se connecter à l’espace de travail de l’ECEM"
         assert translation.gettext("Import runs") == "Importations"
+
+
+def test_the_committed_compiled_catalogue_matches_the_po_file():
+    """make run and make test compile only where GNU gettext is installed; elsewhere the committed
+    .mo is served, so it must say what the .po says."""
+    import ast
+    import gettext
+
+    with open(PO.with_suffix(".mo"), "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    text = PO.read_text(encoding="utf-8")
+    checked = 0
+    for block in text.split("\n\n"):
+        if "msgctxt" in block or "msgid_plural" in block or "#, fuzzy" in block:
+            continue
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M)
+        msgstr = re.search(r'^msgstr "(.*)"$', block, re.M)
+        if not msgid or not msgstr or not msgid.group(1):
+            continue
+        source = ast.literal_eval('"' + msgid.group(1) + '"')
+        assert compiled.gettext(source) == ast.literal_eval('"' + msgstr.group(1) + '"'), source
+        checked += 1
+    assert checked > 200
