@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .audit import AuditedMixin
+from .grants import grant_tables
 
 
 class ImportRun(AuditedMixin, models.Model):
@@ -47,9 +47,4 @@ class ImportRun(AuditedMixin, models.Model):
         return f"{self.kind} {self.file_name} ({self.get_status_display()})"
 
 
-class ImportRunUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
-
-
-class ImportRunGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(ImportRun, on_delete=models.CASCADE)
+ImportRunUserObjectPermission, ImportRunGroupObjectPermission = grant_tables(ImportRun, __name__)

@@ -4,13 +4,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from countries.models import Country
 from mcee.audit import AuditedMixin
 from mcee.fiscal import FiscalYear
+from mcee.grants import grant_tables
 from mcee.i18n import active_language, localized
 
 SMALL_PROJECT_LIMIT = Decimal("250000")
@@ -297,49 +297,19 @@ class FundingLine(AuditedMixin, models.Model):
 # Object grants (django-guardian, direct foreign keys): a partner's reporter group is granted
 # ``view_partner`` on its partner, which opens that partner's projects to it; individual projects
 # can be granted to a user or group beyond what their role reaches.
-class PartnerUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+PartnerUserObjectPermission, PartnerGroupObjectPermission = grant_tables(Partner, __name__)
 
 
-class PartnerGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Partner, on_delete=models.CASCADE)
+ProjectUserObjectPermission, ProjectGroupObjectPermission = grant_tables(Project, __name__)
 
 
-class ProjectUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+ProjectCountryUserObjectPermission, ProjectCountryGroupObjectPermission = grant_tables(ProjectCountry, __name__)
 
 
-class ProjectGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+FundingLineUserObjectPermission, FundingLineGroupObjectPermission = grant_tables(FundingLine, __name__)
 
 
-class ProjectCountryUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(ProjectCountry, on_delete=models.CASCADE)
+PriorityAreaUserObjectPermission, PriorityAreaGroupObjectPermission = grant_tables(PriorityArea, __name__)
 
 
-class ProjectCountryGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(ProjectCountry, on_delete=models.CASCADE)
-
-
-class FundingLineUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(FundingLine, on_delete=models.CASCADE)
-
-
-class FundingLineGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(FundingLine, on_delete=models.CASCADE)
-
-
-class PriorityAreaUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(PriorityArea, on_delete=models.CASCADE)
-
-
-class PriorityAreaGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(PriorityArea, on_delete=models.CASCADE)
-
-
-class EnvelopeUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Envelope, on_delete=models.CASCADE)
-
-
-class EnvelopeGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Envelope, on_delete=models.CASCADE)
+EnvelopeUserObjectPermission, EnvelopeGroupObjectPermission = grant_tables(Envelope, __name__)

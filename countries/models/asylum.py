@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from mcee.audit import AuditedMixin
+from mcee.grants import grant_tables
 
 from .base import Country
 
@@ -73,12 +73,7 @@ class AsylumStatistic(AuditedMixin, models.Model):
             raise ValidationError({"irb_rejected": REJECTED_ABOVE_DECIDED_MESSAGE})
 
 
-class AsylumStatisticUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(AsylumStatistic, on_delete=models.CASCADE)
-
-
-class AsylumStatisticGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(AsylumStatistic, on_delete=models.CASCADE)
+AsylumStatisticUserObjectPermission, AsylumStatisticGroupObjectPermission = grant_tables(AsylumStatistic, __name__)
 
 
 WEIGHT_FORMULA_HELP = _(

@@ -1,11 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from mcee.audit import AuditedMixin
+from mcee.grants import grant_tables
 
 
 class Category(models.TextChoices):
@@ -65,17 +65,8 @@ class CountryClassification(AuditedMixin, models.Model):
         return f"{self.country}: {self.get_category_display()} ({self.effective_date.isoformat()})"
 
 
-class CountryUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
+CountryUserObjectPermission, CountryGroupObjectPermission = grant_tables(Country, __name__)
 
 
-class CountryGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
-
-
-class CountryClassificationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(CountryClassification, on_delete=models.CASCADE)
-
-
-class CountryClassificationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(CountryClassification, on_delete=models.CASCADE)
+(CountryClassificationUserObjectPermission,
+ CountryClassificationGroupObjectPermission) = grant_tables(CountryClassification, __name__)

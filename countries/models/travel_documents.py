@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from mcee.audit import AuditedMixin
+from mcee.grants import grant_tables
 
 from .base import Country
 
@@ -160,25 +160,12 @@ class TimelinessTarget(AuditedMixin, models.Model):
         return f"{self.country}: {self.target_days}"
 
 
-class TravelDocumentCaseUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(TravelDocumentCase, on_delete=models.CASCADE)
+(TravelDocumentCaseUserObjectPermission,
+ TravelDocumentCaseGroupObjectPermission) = grant_tables(TravelDocumentCase, __name__)
 
 
-class TravelDocumentCaseGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(TravelDocumentCase, on_delete=models.CASCADE)
+(TravelDocumentMonthUserObjectPermission,
+ TravelDocumentMonthGroupObjectPermission) = grant_tables(TravelDocumentMonth, __name__)
 
 
-class TravelDocumentMonthUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(TravelDocumentMonth, on_delete=models.CASCADE)
-
-
-class TravelDocumentMonthGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(TravelDocumentMonth, on_delete=models.CASCADE)
-
-
-class TimelinessTargetUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(TimelinessTarget, on_delete=models.CASCADE)
-
-
-class TimelinessTargetGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(TimelinessTarget, on_delete=models.CASCADE)
+TimelinessTargetUserObjectPermission, TimelinessTargetGroupObjectPermission = grant_tables(TimelinessTarget, __name__)

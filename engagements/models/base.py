@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from countries.models import Country
 from mcee.audit import AuditedMixin
+from mcee.grants import grant_tables
 from mcee.i18n import localized
 from projects.models import Project
 
@@ -99,17 +99,7 @@ class Engagement(AuditedMixin, ClusterableModel):
         return f"{self.date.isoformat()} {self.country.code.code} — {self.get_kind_display()}"
 
 
-class DepartmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
+DepartmentUserObjectPermission, DepartmentGroupObjectPermission = grant_tables(Department, __name__)
 
 
-class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-
-class EngagementUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Engagement, on_delete=models.CASCADE)
-
-
-class EngagementGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Engagement, on_delete=models.CASCADE)
+EngagementUserObjectPermission, EngagementGroupObjectPermission = grant_tables(Engagement, __name__)

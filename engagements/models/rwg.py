@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from countries.models import Country, CountryClassification
 from mcee.audit import AuditedMixin
+from mcee.grants import grant_tables
 from mcee.i18n import localized
 from projects.models import Project
 
@@ -233,17 +233,8 @@ class RWGDecision(AuditedMixin, models.Model):
         return f"{self.meeting.date.isoformat()} {self.country.code.code}: {self.get_kind_display()}"
 
 
-def _grants(model):
-    """Guardian direct-foreign-key grant tables for a model (user and group)."""
-    name = model.__name__
-    attrs = {"__module__": __name__, "content_object": models.ForeignKey(model, on_delete=models.CASCADE)}
-    return (type(f"{name}UserObjectPermission", (UserObjectPermissionBase,), dict(attrs)),
-            type(f"{name}GroupObjectPermission", (GroupObjectPermissionBase,), {
-                "__module__": __name__, "content_object": models.ForeignKey(model, on_delete=models.CASCADE)}))
-
-
-RWGMeetingUserObjectPermission, RWGMeetingGroupObjectPermission = _grants(RWGMeeting)
-RWGDecisionUserObjectPermission, RWGDecisionGroupObjectPermission = _grants(RWGDecision)
-EngagementPlanUserObjectPermission, EngagementPlanGroupObjectPermission = _grants(EngagementPlan)
-PlanIndicatorUserObjectPermission, PlanIndicatorGroupObjectPermission = _grants(PlanIndicator)
-EscalationStepUserObjectPermission, EscalationStepGroupObjectPermission = _grants(EscalationStep)
+RWGMeetingUserObjectPermission, RWGMeetingGroupObjectPermission = grant_tables(RWGMeeting, __name__)
+RWGDecisionUserObjectPermission, RWGDecisionGroupObjectPermission = grant_tables(RWGDecision, __name__)
+EngagementPlanUserObjectPermission, EngagementPlanGroupObjectPermission = grant_tables(EngagementPlan, __name__)
+PlanIndicatorUserObjectPermission, PlanIndicatorGroupObjectPermission = grant_tables(PlanIndicator, __name__)
+EscalationStepUserObjectPermission, EscalationStepGroupObjectPermission = grant_tables(EscalationStep, __name__)
