@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install demo clean messages compile-messages
+.PHONY: run test lint check install demo clean messages compile-messages bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -29,6 +29,9 @@ run: install compile-messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_users
+	@# The background worker of admin imports runs beside the server and stops with it (docs/operations.md).
+	@$(BIN)/python manage.py db_worker --backend imports --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install and run the whole suite (DATABASE_URL chooses the database; SQLite otherwise).
@@ -46,6 +49,20 @@ check: install
 	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
 	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make bench: performance benchmarks (tests/benchmarks) on a throwaway PostgreSQL database, created, migrated
+## and dropped here (127.0.0.1:5432, user postgres); BENCH_ROWS=100000 runs them smaller (default 1000000).
+bench: install
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -1)" main start; \
+	  for _ in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+	@db=mcee_bench_$$$$; \
+	psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $$db" || exit 1; \
+	trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $$db" >/dev/null 2>&1' EXIT; \
+	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.test; \
+	echo "Benchmarks on the throwaway database $$db"; \
+	$(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python -m tests.benchmarks
 
 ## make messages: refresh locale/fr after changing user-visible strings, then fill in the French.
 messages: install

@@ -222,3 +222,254 @@ def load_demo_asylum() -> dict[str, int]:
     if not AsylumStatistic.objects.exists():
         asylum_import(path=settings.BASE_DIR / "docs" / "examples" / "asylum.csv")
     return {"asylum_rows": AsylumStatistic.objects.count()}
+
+
+# --- Travel documents (issue 5) -----------------------------------------------------------------------
+
+# Country: (requests a month, share issued, typical days to issue in the 2024-25 case extracts).
+# XD, under visa measures since late 2024, issues almost nothing.
+TD_PROFILES = {
+    "XA": (14, 0.55, 75), "XB": (9, 0.60, 70), "XC": (11, 0.45, 120), "XD": (6, 0.15, 240), "XE": (8, 0.70, 90),
+    "XF": (12, 0.85, 28), "XG": (7, 0.90, 25), "XH": (5, 0.80, 35), "XJ": (4, 0.75, 60),
+}
+
+
+def load_demo_td() -> dict[str, int]:
+    """Six fiscal years of fictional monthly figures (2019-20 to 2024-25) for the targeted countries, and
+    case-level extracts for XA and XC in 2024-25, so that case level and monthly figures meet there.
+    Deterministic: the same data every time. A few months are left out on purpose (data gaps)."""
+    import random
+
+    from countries.models import Country, TimelinessTarget, TravelDocumentCase, TravelDocumentMonth
+    from countries.models.travel_documents import case_key
+
+    if TravelDocumentMonth.objects.exists():
+        return {"td_months": TravelDocumentMonth.objects.count(), "td_cases": TravelDocumentCase.objects.count()}
+    rng = random.Random(20261122)  # noqa: S311 (fictional figures, not security)
+    country = {c.code.code: c for c in Country.objects.filter(code__in=list(TD_PROFILES))}
+    months, cases = [], []
+    for code, (per_month, share, days_to) in TD_PROFILES.items():
+        pending = per_month * 3
+        TimelinessTarget.objects.get_or_create(country=country[code], defaults={"target_days": 60})
+        for index in range(72):  # April 2019 to March 2025
+            year, month = 2019 + (index + 3) // 12, (index + 3) % 12 + 1
+            if code in ("XE", "XJ") and index % 17 == 5:
+                continue  # a month without data: the completeness report shows it
+            requested = max(0, per_month + rng.randint(-3, 3))
+            issued = min(pending + requested, round(requested * share + rng.randint(-1, 1)))
+            refused = min(requested - min(requested, issued), rng.randint(0, 2))
+            pending = max(0, pending + requested - issued - refused)
+            months.append(TravelDocumentMonth(
+                country=country[code], month=dt.date(year, month, 1), requested=requested, issued=max(issued, 0),
+                refused=refused, pending_end=pending, removals=max(0, issued - rng.randint(0, 2)),
+                added_to_inventory=None if index % 11 == 3 else per_month + rng.randint(0, 4)))
+        if code in ("XA", "XC"):
+            span = (dt.date(2025, 3, 31) - dt.date(2024, 4, 1)).days
+            for number in range(per_month * 12):
+                requested_on = dt.date(2024, 4, 1) + dt.timedelta(days=rng.randint(0, span))
+                roll = rng.random()
+                outcome = "issued" if roll < share else "refused" if roll < share + 0.1 else "pending"
+                days = max(3, round(rng.gauss(days_to, days_to / 3)))
+                issued_on = requested_on + dt.timedelta(days=days) if outcome == "issued" else None
+                if issued_on and issued_on > dt.date(2025, 3, 31):
+                    outcome, issued_on = "pending", None
+                cases.append(TravelDocumentCase(
+                    country=country[code], case_key=case_key(f"DEMO-{code}-{number:05d}"), requested_on=requested_on,
+                    issued_on=issued_on, outcome=outcome, document_type="emergency passport",
+                    interview_required=code == "XB", priority="normal",
+                    days_to_issue=(issued_on - requested_on).days if issued_on else None))
+    TravelDocumentMonth.objects.bulk_create(months)
+    TravelDocumentCase.objects.bulk_create(cases)
+    return {"td_months": len(months), "td_cases": len(cases)}
+
+
+# --- Engagements, key messages, responsibilities and dissemination (issue 6) -------------------------
+
+KEY_MESSAGES = [
+    # project, country, status, English, French
+    ("MCEE-2019-001", "XA", "approved",
+     "Canada's support helped XA's border service record every crossing electronically at its three main posts.",
+     "Le soutien du Canada a aidé le service frontalier de XA à enregistrer électroniquement chaque passage à ses "
+     "trois principaux postes."),
+    ("MCEE-2021-007", "XA", "approved",
+     "The advisory unit Canada funds drafted XA's first national return and readmission policy.",
+     "La cellule de conseil financée par le Canada a rédigé la première politique nationale de retour et de "
+     "réadmission de XA."),
+    ("MCEE-2019-003", "XB", "approved",
+     "With Canada's help, XB issued 40,000 new identity documents with verifiable records.",
+     "Avec l’aide du Canada, XB a délivré 40 000 nouvelles pièces d’identité aux registres vérifiables."),
+    ("MCEE-2022-010", "XC", "approved",
+     "Consular staff trained with Canada's support now answer document requests within 30 days.",
+     "Le personnel consulaire formé grâce au Canada répond désormais aux demandes de documents en 30 jours."),
+    ("MCEE-2019-002", "XF", "approved",
+     "XF's refugee agency doubled its monthly asylum registrations with Canadian support.",
+     "L’organisme des réfugiés de XF a doublé ses enregistrements mensuels de demandes d’asile grâce au Canada."),
+    ("MCEE-2020-004", "XC", "draft",
+     "Smuggling investigations supported by Canada led to twelve prosecutions.",
+     "Les enquêtes sur le trafic appuyées par le Canada ont mené à douze poursuites."),
+    ("MCEE-2019-001", "XA", "retired",
+     "XA's new border system is being installed with Canada's help.",
+     "Le nouveau système frontalier de XA est en cours d’installation avec l’aide du Canada."),
+]
+
+# (days from today or a fixed date, country, status, kind, level, lead, participants, institution, title,
+#  removals raised, projects leveraged (None: none used; []: not recorded), key messages used (project refs))
+ENGAGEMENTS = [
+    ("2019-11-14", "XA", "held", "ottawa_bilateral", "dg", "cbsa", ["ircc"], "Embassy of XA", "Ambassador", True,
+     ["MCEE-2019-001"], []),
+    ("2020-02-20", "XB", "held", "in_country_bilateral", "director", "gac", ["cbsa"], "Ministry of Interior of XB",
+     "Director of Consular Affairs", True, ["MCEE-2019-003"], []),
+    ("2020-09-10", "XC", "held", "multilateral", "adm", "ircc", [], "Regional migration forum", "Chair", False,
+     None, []),
+    ("2021-03-02", "XA", "held", "ministerial_visit", "minister", "ircc", ["gac", "cbsa"], "Government of XA",
+     "Minister of Foreign Affairs", True, ["MCEE-2019-001", "MCEE-2021-007"], []),
+    ("2021-06-22", "XD", "held", "ottawa_bilateral", "dg", "cbsa", [], "Embassy of XD", "Chargé d'affaires", True,
+     ["MCEE-2020-004"], []),
+    ("2022-01-18", "XE", "held", "like_minded", "director", "ircc", ["gac"], "Migration Five working group",
+     "Co-chair", False, [], []),
+    ("2022-05-05", "XF", "held", "in_country_bilateral", "officer", "gac", [], "Refugee agency of XF",
+     "Head of registration", False, ["MCEE-2019-002"], []),
+    ("2023-02-14", "XC", "held", "ottawa_bilateral", "dg", "cbsa", ["ircc"], "Embassy of XC", "Ambassador", True,
+     [], []),
+    ("2023-10-03", "XB", "held", "in_country_bilateral", "adm", "gac", ["cbsa"], "Ministry of Interior of XB",
+     "Deputy minister", True, None, []),
+    ("2024-06-11", "XA", "held", "ottawa_bilateral", "dg", "cbsa", ["gac"], "Embassy of XA", "Ambassador", True,
+     ["MCEE-2021-007"], ["MCEE-2021-007"]),
+    ("2025-02-19", "XC", "held", "in_country_bilateral", "director", "cbsa", [], "Consular directorate of XC",
+     "Director", True, ["MCEE-2022-010"], ["MCEE-2022-010"]),
+    ("2025-09-09", "XF", "held", "multilateral", "adm", "ircc", ["gac"], "Regional consultation process",
+     "Secretariat", False, ["MCEE-2019-002"], ["MCEE-2019-002"]),
+    ("2026-03-12", "XD", "cancelled", "ottawa_bilateral", "dg", "cbsa", [], "Embassy of XD", "Ambassador", True,
+     [], []),
+    # Upcoming: CBSA and GAC both meet XA within a week (the calendar's missed-opportunity signal).
+    (5, "XA", "planned", "ottawa_bilateral", "director", "cbsa", [], "Embassy of XA", "Consul", True, [], []),
+    (9, "XA", "planned", "in_country_bilateral", "adm", "gac", [], "Ministry of Foreign Affairs of XA",
+     "Secretary general", True, [], []),
+    (24, "XC", "planned", "ottawa_bilateral", "dg", "cbsa", ["ircc"], "Embassy of XC", "Ambassador", True, [], []),
+    (40, "XF", "planned", "like_minded", "director", "ircc", [], "Migration Five working group", "Co-chair", False,
+     [], []),
+]
+
+# (engagement index, action, owner, due (ISO date or days from today), done on (ISO, days or None))
+FOLLOW_UPS = [
+    (0, "Send the list of pending travel-document requests to the embassy.", "cbsa", "2019-11-29", "2019-11-27"),
+    (3, "Share the advisory unit's draft policy with the ministry.", "gac", "2021-04-15", "2021-05-20"),
+    (4, "Confirm interview dates for the 12 oldest cases.", "cbsa", "2021-07-15", "2021-07-14"),
+    (8, "Follow up on the deputy minister's request for a study visit.", "ircc", "2023-11-30", None),
+    (9, "Send the case list discussed with the ambassador.", "cbsa", "2024-06-30", "2024-06-28"),
+    (10, "Invite consular directorate to the document fraud workshop.", "ircc", -3, None),
+    (11, "Circulate the consultation's conclusions to CBSA and GAC.", "ircc", 2, None),
+]
+
+# The government-wide matrix a demonstration starts from (fictional: MCET sets the real one).
+RACI = {
+    "maintain-engagement-plan": {"cbsa": "A", "ircc": "R", "gac": "C", "ps": "I"},
+    "raise-td-issues": {"cbsa": "R", "gac": "A", "ircc": "C"},
+    "leverage-projects": {"gac": "R", "ircc": "A", "cbsa": "C"},
+    "log-engagements": {"ircc": "A", "cbsa": "R", "gac": "R", "ps": "R"},
+    "follow-up-actions": {"ircc": "A", "cbsa": "R", "gac": "R"},
+    "collect-td-data": {"cbsa": "A", "ircc": "I"},
+    "approve-key-messages": {"ircc": "A", "gac": "C", "cbsa": "C"},
+    "disseminate-results": {"ircc": "A", "cbsa": "I", "gac": "I", "ps": "I"},
+    "monitor-project-results": {"ircc": "A", "gac": "C"},
+    "recommend-escalation": {"cbsa": "R", "ps": "A", "gac": "C", "ircc": "C"},
+}
+# XA's engagement plan is GAC-led in the demonstration: its own cells replace two defaults.
+RACI_XA = {"maintain-engagement-plan": {"gac": "A", "cbsa": "R"}}
+
+
+def _day(value, today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=value) if isinstance(value, int) else dt.date.fromisoformat(value)
+
+
+def load_demo_engagements(today: dt.date | None = None) -> dict[str, int]:
+    """Fictional engagements (past and coming), follow-ups, key messages, the responsibility matrix and a
+    dissemination plan with its distributions. Coming engagements are dated from today, so the calendar
+    always has something to show."""
+    from django.utils import timezone
+
+    from countries.models import Country
+    from engagements.models import (
+        Department,
+        DisseminationPlan,
+        Distribution,
+        DistributionRecipient,
+        Engagement,
+        FollowUp,
+        Responsibility,
+        ResponsibilityActivity,
+    )
+    from projects.models import KeyMessage
+
+    if Engagement.objects.exists():
+        return {"engagements": Engagement.objects.count()}
+    today = today or timezone.localdate()
+    country = {c.code.code: c for c in Country.objects.all()}
+    project = {p.reference: p for p in Project.objects.all()}
+    department = {d.code: d for d in Department.objects.all()}
+    approved_on = timezone.make_aware(dt.datetime(2024, 5, 1, 10, 0))
+
+    messages = {}
+    for reference, code, status, text_en, text_fr in KEY_MESSAGES:
+        message = KeyMessage(project=project[reference], country=country[code], text_en=text_en, text_fr=text_fr,
+                             status=status, evidence="Fictional demonstration evidence.",
+                             approved_at=approved_on if status != "draft" else None)
+        message.full_clean()
+        message.save()
+        if status == "approved":
+            messages[reference] = message
+
+    engagements = []
+    for when, code, status, kind, level, lead, participants, institution, title, raised, used, said in ENGAGEMENTS:
+        engagement = Engagement(
+            country=country[code], date=_day(when, today), status=status, kind=kind, level=level,
+            lead_department=department[lead], counterpart_institution=institution, counterpart_title=title,
+            removals_raised=raised, no_project_leveraged=used is None,
+            summary="Fictional demonstration engagement.",
+            outcome="Fictional outcome." if status == "held" else "")
+        # Parental many-to-many links are kept in memory until the cluster is saved.
+        engagement.participating_departments.set([department[p] for p in participants])
+        engagement.projects_leveraged.set([project[r] for r in used or []])
+        engagement.key_messages_used.set([messages[r] for r in said])
+        engagement.save()
+        engagements.append(engagement)
+    for index, action, owner, due, done in FOLLOW_UPS:
+        FollowUp.objects.create(engagement=engagements[index], action=action, owner_department=department[owner],
+                                due_date=_day(due, today), status="done" if done else "open",
+                                completed_on=_day(done, today) if done else None)
+
+    activities = {a.code: a for a in ResponsibilityActivity.objects.all()}
+    for matrix, where in ((RACI, None), (RACI_XA, country["XA"])):
+        for activity, roles in matrix.items():
+            for code, role in roles.items():
+                Responsibility.objects.create(activity=activities[activity], department=department[code],
+                                              country=where, role=role)
+
+    plan = DisseminationPlan.objects.create(
+        title_en="Results for partner departments, 2025-26", title_fr="Résultats pour les ministères partenaires, "
+        "2025-2026", context_en="The evaluation found results did not reach CBSA and GAC consistently.",
+        context_fr="L’évaluation a constaté que les résultats ne parvenaient pas régulièrement à l’ASFC et à AMC.",
+        objectives_en="Every partner department receives each quarter's results and the approved key messages.",
+        objectives_fr="Chaque ministère partenaire reçoit les résultats du trimestre et les messages clés approuvés.",
+        audience_groups="RWG members; heads of mission", recommendations_en="Use the key messages in every bilateral "
+        "meeting with a target country.", recommendations_fr="Utiliser les messages clés à chaque rencontre "
+        "bilatérale avec un pays cible.", channels="RWG meeting; e-mail digest", schedule="Quarterly, two weeks "
+        "before the ADM RWG.", starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2026, 3, 31))
+    plan.audience_departments.set([department["cbsa"], department["gac"], department["ps"]])
+    plan.key_messages.set(list(messages.values()))
+    plan.save()
+    acknowledged = timezone.make_aware(dt.datetime(2025, 6, 20, 9, 0))
+    for sent_on, item, title, acknowledging in (
+            (dt.date(2025, 6, 16), "results_digest", "Results digest, 2025-26 Q1", {"cbsa", "gac"}),
+            (dt.date(2025, 9, 15), "key_messages", "Approved key messages, September 2025", {"cbsa"}),
+            (dt.date(2025, 12, 15), "country_brief", "Country briefs for the December ADM RWG", set())):
+        distribution = Distribution.objects.create(plan=plan, item=item, title=title, sent_on=sent_on,
+                                                   channel="E-mail")
+        if item == "key_messages":
+            distribution.key_messages.set(list(messages.values()))
+            distribution.save()
+        for code in ("cbsa", "gac", "ps"):
+            DistributionRecipient.objects.create(
+                distribution=distribution, department=department[code],
+                acknowledged_at=acknowledged.replace(month=sent_on.month) if code in acknowledging else None)
+    return {"engagements": Engagement.objects.count()}

@@ -23,3 +23,18 @@ class CountriesConfig(AppConfig):
 
         auditlog.register(TravelDocumentMonth)
         auditlog.register(TimelinessTarget)
+
+        # The files the admin can import (slugs: the ImportRun kinds of countries.imports).
+        from mcee.import_kinds import ImportKind
+        from mcee.import_kinds import register as register_import
+
+        register_import(ImportKind(
+            "asylum", _("Asylum statistics"), "countries.imports.asylum_import",
+            writes=("countries.asylumstatistic", "countries.country")))
+        register_import(ImportKind(
+            "td_cases", _("Travel-document cases (CBSA extract)"), "countries.imports.td_cases_import",
+            reports_progress=True, writes=("countries.traveldocumentcase",),
+            keep_file=False))  # it holds case references, which are never stored
+        register_import(ImportKind(
+            "td_monthly", _("Travel-document monthly figures (CBSA extract)"),
+            "countries.imports.td_monthly_import", reports_progress=True, writes=("countries.traveldocumentmonth",)))

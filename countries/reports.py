@@ -120,6 +120,11 @@ class TDTimelinessReport(Report):
         Column("within_target_share", _("Share within target"), display=_share),
     ]
 
+    def series(self):
+        if not hasattr(self, "_series"):
+            self._series = td_timeliness(country=self.options["country"], period=self.options.get("period") or "month")
+        return self._series
+
     def rows(self):
         country = self.options["country"]
         return [
@@ -127,8 +132,11 @@ class TDTimelinessReport(Report):
              "refused": row.refused, "pending_end": row.pending_end, "issuance_rate": row.issuance_rate,
              "median_days": row.median_days, "p90_days": row.p90_days,
              "within_target_share": row.within_target_share}
-            for row in td_timeliness(country=country, period=self.options.get("period") or "month")
+            for row in self.series()
         ]
+
+    def notes(self):
+        return [f"{row.period}: {row.warning}" for row in self.series() if row.warning]
 
 
 class TDCompletenessOptions(forms.Form):

@@ -211,6 +211,11 @@ from django.db import connection  # noqa: E402
 from django.db.models import Aggregate, Case, Count, FloatField, IntegerField, Max, Min, Q, Value, When  # noqa: E402
 from django.db.models.functions import TruncMonth  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+# The figures a data-quality warning compares, as the reader calls them.
+FIGURE_NAMES = {"requested": gettext_lazy("requested"), "issued": gettext_lazy("issued"),
+                "refused": gettext_lazy("refused"), "pending_end": gettext_lazy("pending at period end")}
 
 from mcee.fiscal import FiscalQuarter, FiscalYear  # noqa: E402
 
@@ -407,8 +412,8 @@ def td_timeliness(*, country: Country, period: str = "month", start: dt.date | N
             if month:
                 differences = [
                     _("%(figure)s: %(cases)s from cases, %(monthly)s in the monthly figures")
-                    % {"figure": name, "cases": figures[name], "monthly": month.get(name)}
-                    for name in ("requested", "issued", "refused", "pending_end")
+                    % {"figure": FIGURE_NAMES[name], "cases": figures[name], "monthly": month.get(name)}
+                    for name in FIGURE_NAMES
                     if month.get(name) is not None and month.get(name) != figures[name]]
                 if differences:
                     warning = _("Case-level data used; the monthly figures differ (%(differences)s).") % {

@@ -1,6 +1,7 @@
 """Countries in the admin: each with its dated classification history; the current category is derived."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
@@ -23,6 +24,13 @@ class CategoryColumn(Column):
         return Category(instance.category).label if instance.category else Category.NOT_TARGETED.label
 
 
+# Extension point: higher apps add sections to the country page without this app knowing them.
+# A function registered with ``@hooks.register(COUNTRY_INSPECT_PANELS)`` is called with
+# ``(request, country)`` and returns ``(title, html)`` (html already rendered and safe), or ``None``
+# when the user may not see it. Sections appear in the order of the hooks.
+COUNTRY_INSPECT_PANELS = "country_inspect_panels"
+
+
 class CountryInspectView(InspectView):
     """A country with its classification history; the rationale only for those allowed to see it."""
 
@@ -32,6 +40,10 @@ class CountryInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["history"] = self.object.classifications.order_by("-effective_date")
         context["show_rationale"] = access.can_see_field(self.request.user, CountryClassification, "rationale")
+        context["extra_panels"] = [
+            panel for panel in (fn(self.request, self.object) for fn in hooks.get_hooks(COUNTRY_INSPECT_PANELS))
+            if panel
+        ]
         return context
 
 

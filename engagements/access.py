@@ -48,7 +48,70 @@ class DepartmentRule(ModelRule):
         return None
 
 
+class FollowUpRule(ModelRule):
+    """Follow-ups: an officer's departments' engagements, and the actions those departments own."""
+
+    change_refused = _("Only a department that takes part in the engagement or owns the action may change it.")
+
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        if any(code.startswith("officer_") for code in roles):
+            departments = departments_acted_for(user)
+            return (Q(engagement__lead_department__in=departments)
+                    | Q(engagement__participating_departments__in=departments)
+                    | Q(owner_department__in=departments))
+        return Q(pk__in=[])
+
+
+class SharedReferenceRule(ModelRule):
+    """Read by every role that may view the kind (the responsibility matrix, dissemination plans)."""
+
+    def scope(self, user, roles):
+        return None
+
+
+class DistributionRule(ModelRule):
+    """Distributions: MCET, the RWG and auditors see all; an officer, those sent to its departments."""
+
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        if any(code.startswith("officer_") for code in roles):
+            return Q(recipients__department__in=departments_acted_for(user))
+        return Q(pk__in=[])
+
+
+class DistributionRecipientRule(ModelRule):
+    """An officer sees and acknowledges what reached its own departments."""
+
+    change_refused = _("Only the receiving department may acknowledge a distribution.")
+
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        if any(code.startswith("officer_") for code in roles):
+            return Q(department__in=departments_acted_for(user))
+        return Q(pk__in=[])
+
+
 def register():
+    from . import models as m
+
+    register_rule(FollowUpRule(m.FollowUp, user_grant_model=m.FollowUpUserObjectPermission,
+                               group_grant_model=m.FollowUpGroupObjectPermission))
+    register_rule(SharedReferenceRule(
+        m.ResponsibilityActivity, user_grant_model=m.ResponsibilityActivityUserObjectPermission,
+        group_grant_model=m.ResponsibilityActivityGroupObjectPermission))
+    register_rule(SharedReferenceRule(m.Responsibility, user_grant_model=m.ResponsibilityUserObjectPermission,
+                                      group_grant_model=m.ResponsibilityGroupObjectPermission))
+    register_rule(SharedReferenceRule(m.DisseminationPlan, user_grant_model=m.DisseminationPlanUserObjectPermission,
+                                      group_grant_model=m.DisseminationPlanGroupObjectPermission))
+    register_rule(DistributionRule(m.Distribution, user_grant_model=m.DistributionUserObjectPermission,
+                                   group_grant_model=m.DistributionGroupObjectPermission))
+    register_rule(DistributionRecipientRule(
+        m.DistributionRecipient, user_grant_model=m.DistributionRecipientUserObjectPermission,
+        group_grant_model=m.DistributionRecipientGroupObjectPermission))
     register_rule(EngagementRule(Engagement, user_grant_model=EngagementUserObjectPermission,
                                  group_grant_model=EngagementGroupObjectPermission))
     register_rule(DepartmentRule(Department, user_grant_model=DepartmentUserObjectPermission,

@@ -1,21 +1,36 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSetGroup
 
+from countries.models import Country
 from mcee import access
 from mcee.admin_access import ProtectedSnippetViewSet
 
 from . import services
-from .forms import EngagementAdminForm
+from .filters import FollowUpFilterSet
+from .forms import EngagementAdminForm, FollowUpAdminForm, FollowUpInlinePanel
 from .forms_rwg import EngagementPlanForm, RWGDecisionForm
-from .models import Department, Engagement, EngagementPlan, EscalationStep, RWGDecision, RWGMeeting
+from .models import Department, Engagement, EngagementPlan, EscalationStep, FollowUp, RWGDecision, RWGMeeting
+from .selectors.engagements import CALENDAR_MAX_WEEKS, CALENDAR_WEEKS, OVERLAP_DAYS, engagement_calendar
+
+FollowUp.panels = [
+    FieldPanel("action"),
+    FieldRowPanel([FieldPanel("owner_department"), FieldPanel("owner")]),
+    FieldRowPanel([FieldPanel("due_date"), FieldPanel("status"), FieldPanel("completed_on")]),
+]
 
 
 class EngagementViewSet(ProtectedSnippetViewSet):
@@ -29,24 +44,30 @@ class EngagementViewSet(ProtectedSnippetViewSet):
     search_fields = ["summary", "counterpart_institution", "counterpart_title", "outcome"]
     search_backend_name = None
     list_export = ["date", "country.code.code", "status", "kind", "level", "lead_department.code",
-                   "counterpart_institution", "counterpart_title", "removals_raised", "summary", "outcome",
-                   "next_steps"]
+                   "counterpart_institution", "counterpart_title", "removals_raised", "no_project_leveraged",
+                   "summary", "outcome", "next_steps"]
     export_headings = {"country.code.code": _("Country"), "lead_department.code": _("Lead department")}
     export_filename = "mcee-engagements"
     ordering = ["-date"]
+    # Essentials first, in the order an officer has them in mind; the narrative after; follow-ups last.
     panels = [
-        MultiFieldPanel([FieldRowPanel([FieldPanel("country"), FieldPanel("date")]),
-                         FieldRowPanel([FieldPanel("status"), FieldPanel("kind"), FieldPanel("level")])],
-                        heading=_("Engagement")),
-        MultiFieldPanel([FieldPanel("lead_department"), FieldPanel("participating_departments")],
-                        heading=_("Departments")),
-        MultiFieldPanel([FieldPanel("counterpart_institution"), FieldPanel("counterpart_title")],
-                        heading=_("Counterpart")),
-        FieldPanel("summary"),
-        FieldPanel("removals_raised"),
-        FieldPanel("projects_leveraged"),
-        FieldPanel("outcome"),
-        FieldPanel("next_steps"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("country"), FieldPanel("date"), FieldPanel("status")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("level")]),
+            FieldPanel("lead_department"),
+            FieldPanel("participating_departments", widget=CheckboxSelectMultiple),
+            FieldRowPanel([FieldPanel("counterpart_institution"), FieldPanel("counterpart_title")]),
+            FieldPanel("removals_raised"),
+        ], heading=_("Engagement")),
+        MultiFieldPanel([
+            FieldPanel("projects_leveraged", widget=CheckboxSelectMultiple),
+            FieldPanel("no_project_leveraged"),
+            FieldPanel("key_messages_used", widget=CheckboxSelectMultiple),
+        ], heading=_("MCEE projects and key messages used")),
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("outcome"), FieldPanel("next_steps"),
+                         FieldPanel("lead_officer")], heading=_("Summary, outcome and next steps")),
+        FollowUpInlinePanel("follow_ups", heading=_("Follow-up actions"), label=_("Follow-up action"),
+                            panels=FollowUp.panels),
     ]
 
     def get_form_class(self, for_update=False):
@@ -55,6 +76,50 @@ class EngagementViewSet(ProtectedSnippetViewSet):
 
     def base_queryset(self):
         return Engagement.objects.select_related("country", "lead_department")
+
+
+def follow_up_state(follow_up):
+    """"Overdue" in words (not colour alone), else the status."""
+    if follow_up.is_overdue(timezone.localdate()):
+        return _("Overdue")
+    return follow_up.get_status_display()
+
+
+class FollowUpViewSet(ProtectedSnippetViewSet):
+    model = FollowUp
+    icon = "tasks"
+    menu_label = _("Follow-up actions")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "action",
+        Column("engagement", label=_("Engagement")),
+        Column("country", label=_("Country"), accessor="engagement.country"),
+        "owner_department",
+        "due_date",
+        StatusTagColumn("state", label=_("Status"), accessor=follow_up_state, sort_key="status",
+                        primary=lambda f: f.is_overdue(timezone.localdate())),
+    ]
+    list_filter = None
+    filterset_class = FollowUpFilterSet
+    search_fields = ["action"]
+    search_backend_name = None
+    list_export = ["engagement.date", "engagement.country.code.code", "engagement.lead_department.code", "action",
+                   "owner_department.code", "due_date", "status", "completed_on"]
+    export_headings = {"engagement.date": _("Engagement date"), "engagement.country.code.code": _("Country"),
+                       "engagement.lead_department.code": _("Lead department"),
+                       "owner_department.code": _("Owner department")}
+    export_filename = "mcee-follow-ups"
+    ordering = ["due_date", "pk"]
+    panels = [FieldPanel("engagement")] + FollowUp.panels
+
+    def get_form_class(self, for_update=False):
+        self._edit_handler.base_form_class = FollowUpAdminForm
+        return super().get_form_class(for_update)
+
+    def base_queryset(self):
+        return FollowUp.objects.select_related("engagement__country", "engagement__lead_department",
+                                               "owner_department")
 
 
 class DepartmentViewSet(ProtectedSnippetViewSet):
@@ -68,11 +133,52 @@ class DepartmentViewSet(ProtectedSnippetViewSet):
     export_filename = "mcee-departments"
 
 
+# --- The engagement calendar ---
+
+
+class CalendarFilterForm(forms.Form):
+    weeks = forms.IntegerField(label=_("Weeks ahead"), min_value=1, max_value=CALENDAR_MAX_WEEKS, required=False,
+                               help_text=_("From today; 8 when empty."))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False,
+                                        help_text=_("Engagements it leads or takes part in."))
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
+
+
+def engagement_calendar_view(request):
+    """Planned engagements in the coming weeks, by week and country, each with the other departments
+    that meet the same country within 14 days (docs/decisions/0004-calendar-visibility.md)."""
+    if not access.can(request.user, access.VIEW, Engagement):
+        raise PermissionDenied
+    form = CalendarFilterForm(request.GET or None)
+    options = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    calendar = engagement_calendar(
+        visible=access.visible(request.user, Engagement), weeks=options.get("weeks") or CALENDAR_WEEKS,
+        department=options.get("department"), country=options.get("country"))
+    return TemplateResponse(request, "engagements/calendar.html", {
+        "calendar": calendar, "form": form, "overlap_days": OVERLAP_DAYS,
+        "may_add": access.can(request.user, access.ADD, Engagement)})
+
+
+class CalendarMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(access.can(request.user, access.VIEW, Engagement))
+
+
+class EngagementCalendarViewSet(ViewSet):
+    name = "engagement-calendar"
+    icon = "calendar"
+    menu_label = _("Engagement calendar")
+    menu_item_class = CalendarMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", engagement_calendar_view, name="index")]
+
+
 class EngagementsGroup(SnippetViewSetGroup):
     menu_label = _("Engagements")
     menu_icon = "date"
     menu_order = 220
-    items = (EngagementViewSet, DepartmentViewSet)
+    items = (EngagementViewSet, EngagementCalendarViewSet, FollowUpViewSet, DepartmentViewSet)
 
 
 register_snippet(EngagementsGroup)
@@ -237,3 +343,9 @@ class RWGGroup(SnippetViewSetGroup):
 
 
 register_snippet(RWGGroup)
+
+
+
+# --- Roles and responsibilities (RACI) and dissemination (issue 6): importing these registers their
+# menu and views, and the country pages' matrix (the countries app's "country_inspect_panels" hook) ---
+from . import admin_dissemination, admin_responsibilities  # noqa: E402, F401

@@ -75,11 +75,15 @@ class RegisteredReportView(ReportView):
             self.invalid_options = True
             return []
         options = form.cleaned_data if form is not None else {}
-        return self.report_class(options=options).display_rows()
+        report = self.report_class(options=options)
+        rows = report.display_rows()
+        self.report_notes = report.notes()
+        return rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["report"] = self.report_class
         context["columns"] = self.report_class.columns
         context["options_form"] = self.options_form()
+        context["report_notes"] = getattr(self, "report_notes", [])
         return context

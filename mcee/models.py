@@ -1,11 +1,46 @@
 """Cross-cutting records that belong to no single app."""
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .audit import AuditedMixin
 from .grants import grant_tables
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Files kept on the server's disk under ``PRIVATE_MEDIA_ROOT`` and never served: no web server
+    route points there and the files have no address (``url`` refuses). Uploaded import files live here."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name):
+        raise ValueError("Private files have no address; read them on the server.")
+
+
+def import_file_storage():
+    """The storage of uploaded import files: ``STORAGES["imports"]`` (a private location)."""
+    return storages["imports"]
+
+
+def import_file_name(instance, filename: str) -> str:
+    """``2025/04/<random>/<the name as uploaded>``: the file keeps its name (a CSV file's name is its
+    sheet's name in messages) and two uploads of the same name never meet."""
+    return str(PurePosixPath(f"{timezone.now():%Y/%m}") / uuid.uuid4().hex / PurePosixPath(filename).name)
 
 
 class ImportRun(AuditedMixin, models.Model):
@@ -16,6 +51,7 @@ class ImportRun(AuditedMixin, models.Model):
     """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Imported")
         REJECTED = "rejected", _("Refused: errors in the file")
@@ -35,6 +71,11 @@ class ImportRun(AuditedMixin, models.Model):
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # An upload through the admin: the file as received (kept for the audit, see docs/operations.md)
+    # and the options chosen with it (encoding, language of the messages).
+    stored_file = models.FileField(_("stored file"), storage=import_file_storage, upload_to=import_file_name,
+                                   max_length=500, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
 
     wagtail_reference_index_ignore = True
 
@@ -45,6 +86,14 @@ class ImportRun(AuditedMixin, models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def get_stored_file_display(self) -> str:
+        """Where the uploaded file is kept, as a name (it has no address: see ``PrivateFileSystemStorage``)."""
+        return self.stored_file.name or "-"
 
 
 ImportRunUserObjectPermission, ImportRunGroupObjectPermission = grant_tables(ImportRun, __name__)

@@ -46,6 +46,11 @@ class Report:
     def display_rows(self) -> list[dict]:
         return [{c.key: c.shown(row.get(c.key)) for c in self.columns} for row in self.rows()]
 
+    def notes(self) -> list[str]:
+        """Data-quality warnings about the rows (asked after ``rows``): the admin shows them above the
+        table and the command prints them on standard error, so the figures' columns stay as declared."""
+        return []
+
 
 _REGISTRY: dict[str, type[Report]] = {}
 

@@ -18,11 +18,24 @@ PORTFOLIO = ["projects.envelope", "projects.priorityarea", "projects.partner", "
 COUNTRY_DATA = ["countries.country", "countries.countryclassification", "countries.asylumstatistic",
                 "countries.traveldocumentcase", "countries.traveldocumentmonth", "countries.timelinesstarget"]
 REFERENCE = ["engagements.department"]
-ENGAGEMENT_DATA = ["engagements.engagement"]
+ENGAGEMENT_DATA = ["engagements.engagement", "engagements.followup"]
+# Key messages for diplomatic use: MCET writes and approves them; others read the approved ones.
+KEY_MESSAGES = ["projects.keymessage"]
+# The responsibility matrix (RACI) and dissemination: MCET maintains them; others read them.
+RESPONSIBILITIES = ["engagements.responsibilityactivity", "engagements.responsibility"]
+DISSEMINATION = ["engagements.disseminationplan", "engagements.distribution", "engagements.distributionrecipient"]
+MCET_MAINTAINED = KEY_MESSAGES + RESPONSIBILITIES + DISSEMINATION
 # The Removals Working Group's records; escalation is for MCET and the RWG only.
 RWG_RECORDS = ["engagements.rwgmeeting", "engagements.rwgdecision"]
 PLANS = ["engagements.engagementplan", "engagements.planindicator"]
 ESCALATION = ["engagements.escalationstep"]
+# Calls for proposals, proposals and their review (issue 7): MCET runs them; the RWG reads them and
+# records its endorsement; auditors read them. State changes are written by the workflow service only.
+PROPOSALS = ["projects.callforproposals", "projects.proposal", "projects.proposalcountry",
+             "projects.proposalbudgetline", "projects.proposaldocument", "projects.review"]
+PROPOSAL_HISTORY = ["projects.proposaltransition"]
+PROPOSAL_ENDORSEMENT = ["projects.proposalendorsement"]
+ALL_PROPOSAL_RECORDS = PROPOSALS + PROPOSAL_HISTORY + PROPOSAL_ENDORSEMENT
 # Records of the system itself: the audit trail and import runs.
 IMPORT_RUNS = {"mcee.importrun": ("view",)}
 AUDIT_TRAIL = {"auditlog.logentry": ("view",)}
@@ -55,29 +68,35 @@ USER_MANAGEMENT = ("auth.add_user", "auth.change_user", "auth.delete_user", "aut
 MCET_ADMIN = Role(
     "mcet_admin", "MCET administrators", _("MCET administrator"),
     _("Everything, including users, groups and access grants."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION, ALL),
-     **AUDIT_TRAIL, **IMPORT_RUNS, **RANKING_WEIGHTS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION
+              + MCET_MAINTAINED, ALL),
+     **AUDIT_TRAIL, **IMPORT_RUNS, **RANKING_WEIGHTS,
+     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,))},
     ADMIN_ACCESS + USER_MANAGEMENT,
 )
 MCET_STAFF = Role(
     "mcet_staff", "MCET staff", _("MCET staff"),
     _("All portfolio, country, engagement and brief data; cannot manage users."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION, ALL),
-     **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION + MCET_MAINTAINED, ALL),
+     **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS,
+     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,))},
     ADMIN_ACCESS,
 )
 RWG_MEMBER = Role(
     "rwg_member", "RWG members", _("Removals Working Group member"),
     _("Reads what meetings need, engagement plans and escalation included; records RWG decisions."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + PLANS + ESCALATION, (VIEW,)),
-     **_perms(RWG_RECORDS, (VIEW, ADD, CHANGE))},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + PLANS + ESCALATION + MCET_MAINTAINED,
+              (VIEW,)),
+     **_perms(RWG_RECORDS, (VIEW, ADD, CHANGE)),
+     **_perms(PROPOSALS + PROPOSAL_HISTORY, (VIEW,)), **_perms(PROPOSAL_ENDORSEMENT, (VIEW, ADD, CHANGE))},
     ADMIN_ACCESS,
 )
 AUDITOR = Role(
     "auditor", "Auditors", _("Auditor"),
     _("Reads everything, the audit trail included; changes nothing."),
-    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS, (VIEW,)),
-     **AUDIT_TRAIL, **IMPORT_RUNS},
+    {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + MCET_MAINTAINED,
+              (VIEW,)),
+     **AUDIT_TRAIL, **IMPORT_RUNS, **_perms(ALL_PROPOSAL_RECORDS, (VIEW,))},
     ADMIN_ACCESS,
 )
 
@@ -93,8 +112,11 @@ def department_officer_role(department_code: str) -> Role:
         _("Reads countries, projects, approved key messages and briefs; logs engagements and changes "
           "those of its own department."),
         {**_perms(["projects.project", "projects.partner", "projects.priorityarea", "projects.projectcountry"]
-                  + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + TRAVEL_DOCUMENTS + REFERENCE, (VIEW,)),
-         **_perms(ENGAGEMENT_DATA, ALL)},
+                  + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + TRAVEL_DOCUMENTS + REFERENCE + KEY_MESSAGES
+                  + RESPONSIBILITIES + DISSEMINATION[:2], (VIEW,)),
+         **_perms(ENGAGEMENT_DATA, ALL),
+         # Acknowledging what reached the department is a change to its recipient row.
+         **_perms(DISSEMINATION[2:], (VIEW, CHANGE))},
         ADMIN_ACCESS,
     )
 

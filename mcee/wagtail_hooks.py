@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import twofactor
+from . import admin_imports, twofactor
 from .admin_access import ProtectedDeleteBulkAction, sees_everything
 from .admin_reports import RegisteredReportView, may_read_report
 from .audit_admin import AuditTrailViewSet, ImportRunViewSet
@@ -62,6 +62,21 @@ def register_audit_trail():
 @hooks.register("register_admin_viewset")
 def register_import_runs():
     return ImportRunViewSet()
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("mcee-imports/new/", admin_imports.import_file, name="mcee_import_file"),
+        path("mcee-imports/<int:pk>/", admin_imports.import_progress, name="mcee_import_progress"),
+        path("mcee-imports/<int:pk>/status/", admin_imports.import_status, name="mcee_import_status"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_import_menu_item():
+    """"Import a file", next to "Import runs" (order 910) under Settings."""
+    return admin_imports.menu_item()
 
 
 # After Wagtail's own (order), so ours replaces its snippet bulk delete for protected models.

@@ -3,11 +3,12 @@
 from django.db.models import Q
 
 from mcee.access import FULL_SCOPE_ROLES, ModelRule, register_rule, visible
-from mcee.roles import PARTNER_REPORTER
+from mcee.roles import AUDITOR, MCET_ADMIN, MCET_STAFF, PARTNER_REPORTER, RWG_MEMBER
 
 from .models import (
     Envelope,
     FundingLine,
+    KeyMessageStatus,
     Partner,
     PartnerGroupObjectPermission,
     PartnerUserObjectPermission,
@@ -61,6 +62,18 @@ class ProjectPartRule(ModelRule):
         return Q(project__in=visible(user, Project))
 
 
+class KeyMessageRule(ModelRule):
+    """Only approved messages leave MCET: the RWG and department officers see those alone; MCET and
+    auditors see drafts and retired ones too."""
+
+    def scope(self, user, roles):
+        if roles & {MCET_ADMIN.code, MCET_STAFF.code, AUDITOR.code}:
+            return None
+        if RWG_MEMBER.code in roles or any(code.startswith("officer_") for code in roles):
+            return Q(status=KeyMessageStatus.APPROVED)
+        return Q(pk__in=[])
+
+
 class ReferenceRule(ModelRule):
     """Reference data: whoever may view the kind may view all of it."""
 
@@ -83,3 +96,21 @@ def register():
                                 group_grant_model=m.PriorityAreaGroupObjectPermission))
     register_rule(ReferenceRule(Envelope, user_grant_model=m.EnvelopeUserObjectPermission,
                                 group_grant_model=m.EnvelopeGroupObjectPermission))
+    register_rule(KeyMessageRule(m.KeyMessage, user_grant_model=m.KeyMessageUserObjectPermission,
+                                 group_grant_model=m.KeyMessageGroupObjectPermission))
+
+
+# --- Calls for proposals, proposals and their review (issue 7) ---
+# MCET, the RWG and auditors see all of them (their model permissions say what each may do);
+# department officers and partner reporters none: partner-side submission comes later.
+class ProposalRule(ModelRule):
+    """The default: every object for the full-scope roles, none for anyone else."""
+
+
+def register_proposals():
+    from . import models as m
+
+    for model in (m.CallForProposals, m.Proposal, m.ProposalCountry, m.ProposalBudgetLine, m.ProposalDocument,
+                  m.ProposalTransition, m.ProposalEndorsement, m.Review):
+        register_rule(ProposalRule(model, user_grant_model=getattr(m, f"{model.__name__}UserObjectPermission"),
+                                   group_grant_model=getattr(m, f"{model.__name__}GroupObjectPermission")))

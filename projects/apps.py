@@ -10,9 +10,28 @@ class ProjectsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import access, reports, signals  # noqa: F401  (reports and signals register themselves)
-        from .models import Envelope, FundingLine, Partner, PriorityArea, Project, ProjectCountry
+        from .models import Envelope, FundingLine, KeyMessage, Partner, PriorityArea, Project, ProjectCountry
 
         access.register()
-        auditlog.register(Project, m2m_fields={"priority_areas"})
-        for model in (Envelope, PriorityArea, Partner, ProjectCountry, FundingLine):
+        access.register_proposals()
+        from . import proposal_reports  # noqa: F401  (registers the proposal cycle-time report)
+        from .models import proposals as proposal_models
+
+        auditlog.register(proposal_models.Proposal, m2m_fields={"priority_areas"}, exclude_fields=["updated_at"])
+        for model in (proposal_models.CallForProposals, proposal_models.ProposalCountry,
+                      proposal_models.ProposalBudgetLine, proposal_models.ProposalDocument,
+                      proposal_models.ProposalTransition, proposal_models.ProposalEndorsement, proposal_models.Review):
             auditlog.register(model)
+        auditlog.register(Project, m2m_fields={"priority_areas"})
+        for model in (Envelope, PriorityArea, Partner, ProjectCountry, FundingLine, KeyMessage):
+            auditlog.register(model)
+
+        # The portfolio workbook can be imported from the admin (slug: projects.imports.IMPORT_KIND).
+        from mcee.import_kinds import ImportKind
+        from mcee.import_kinds import register as register_import
+
+        register_import(ImportKind(
+            "portfolio", _("Portfolio workbook"), "projects.imports.portfolio_import", extensions=(".xlsx",),
+            accepts_folder=True, writes=("projects.partner", "projects.project", "projects.projectcountry",
+                                         "projects.fundingline"),
+            deletes=("projects.projectcountry", "projects.fundingline")))

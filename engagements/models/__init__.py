@@ -1,4 +1,5 @@
-"""Engagements (``base``) and the Removals Working Group's meetings, decisions, engagement plans and
+"""Engagements and follow-ups (``base``), roles and responsibilities (``raci``), dissemination
+(``dissemination``), and the Removals Working Group's meetings, decisions, engagement plans and
 escalation ladder (``rwg``)."""
 
 from .base import (
@@ -11,6 +12,32 @@ from .base import (
     EngagementLevel,
     EngagementStatus,
     EngagementUserObjectPermission,
+    FollowUp,
+    FollowUpGroupObjectPermission,
+    FollowUpStatus,
+    FollowUpUserObjectPermission,
+    ReminderSent,
+)
+from .dissemination import (
+    DisseminationPlan,
+    DisseminationPlanGroupObjectPermission,
+    DisseminationPlanUserObjectPermission,
+    Distribution,
+    DistributionGroupObjectPermission,
+    DistributionItem,
+    DistributionRecipient,
+    DistributionRecipientGroupObjectPermission,
+    DistributionRecipientUserObjectPermission,
+    DistributionUserObjectPermission,
+)
+from .raci import (
+    RaciRole,
+    Responsibility,
+    ResponsibilityActivity,
+    ResponsibilityActivityGroupObjectPermission,
+    ResponsibilityActivityUserObjectPermission,
+    ResponsibilityGroupObjectPermission,
+    ResponsibilityUserObjectPermission,
 )
 from .rwg import (
     CABINET_LEVELS,
@@ -45,4 +72,11 @@ __all__ = [
     "PlanIndicatorGroupObjectPermission", "PlanIndicatorUserObjectPermission", "PlanStatus", "PlanType",
     "RWGDecision", "RWGDecisionGroupObjectPermission", "RWGDecisionUserObjectPermission", "RWGMeeting",
     "RWGMeetingGroupObjectPermission", "RWGMeetingUserObjectPermission",
+    "FollowUp", "FollowUpGroupObjectPermission", "FollowUpStatus", "FollowUpUserObjectPermission", "ReminderSent",
+    "DisseminationPlan", "DisseminationPlanGroupObjectPermission", "DisseminationPlanUserObjectPermission",
+    "Distribution", "DistributionGroupObjectPermission", "DistributionItem", "DistributionRecipient",
+    "DistributionRecipientGroupObjectPermission", "DistributionRecipientUserObjectPermission",
+    "DistributionUserObjectPermission", "RaciRole", "Responsibility", "ResponsibilityActivity",
+    "ResponsibilityActivityGroupObjectPermission", "ResponsibilityActivityUserObjectPermission",
+    "ResponsibilityGroupObjectPermission", "ResponsibilityUserObjectPermission",
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_countries",
     "guardian",
     "auditlog",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -202,10 +203,23 @@ STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files uploaded to be imported: kept outside MEDIA_ROOT, in a place no web server serves.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "imports"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "imports": {"BACKEND": "mcee.models.PrivateFileSystemStorage"},
 }
+
+# Background tasks (django-tasks). "default" runs Wagtail's own tasks at once, in the request.
+# "imports" is a queue in the database: files uploaded through the admin are imported by
+# `manage.py db_worker --backend imports`, a process of its own (docs/operations.md).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "imports": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# The largest file the admin accepts for import (bytes); larger ones go through the command.
+MCEE_IMPORT_MAX_BYTES = int(os.environ.get("MCEE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 
 WAGTAIL_SITE_NAME = "MCEE"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -213,6 +227,22 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+# E-mail (reminders): SMTP, configured from the environment. dev prints to the console, tests keep
+# messages in memory (their settings override the backend).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mcee-no-reply@localhost")
+# Daily reminders (`manage.py send_reminders`): open follow-ups due within this many days (and
+# overdue ones), and planned engagements within this many days.
+MCEE_REMINDER_FOLLOW_UP_DAYS = int(os.environ.get("MCEE_REMINDER_FOLLOW_UP_DAYS", "3"))
+MCEE_REMINDER_ENGAGEMENT_DAYS = int(os.environ.get("MCEE_REMINDER_ENGAGEMENT_DAYS", "7"))
 
 # Key of the keyed hash (HMAC-SHA256) that stands for a travel-document case reference; the
 # reference itself is never stored. Production requires it from the environment.

@@ -32,4 +32,5 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "imports": {"BACKEND": "mcee.models.PrivateFileSystemStorage"},
 }

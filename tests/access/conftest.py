@@ -17,16 +17,39 @@ from countries.models import (
 )
 from engagements.models import (
     Department,
+    DisseminationPlan,
+    Distribution,
+    DistributionRecipient,
     Engagement,
     EngagementPlan,
     EscalationStep,
+    FollowUp,
     PlanIndicator,
+    Responsibility,
+    ResponsibilityActivity,
     RWGDecision,
     RWGMeeting,
 )
 from mcee.models import ImportRun
 from mcee.roles import STANDING_ROLES, sync_role_group
-from projects.models import Envelope, FundingLine, Partner, PriorityArea, Project, ProjectCountry, ProjectStatus
+from projects.models import (
+    CallForProposals,
+    Envelope,
+    FundingLine,
+    KeyMessage,
+    Partner,
+    PriorityArea,
+    Project,
+    ProjectCountry,
+    ProjectStatus,
+    Proposal,
+    ProposalBudgetLine,
+    ProposalCountry,
+    ProposalDocument,
+    ProposalEndorsement,
+    ProposalTransition,
+    Review,
+)
 
 ROLE_GROUPS = {role.code: role.group_name for role in STANDING_ROLES}
 ROLE_GROUPS["partner_reporter"] = "IOM reporters"  # created with the IOM partner
@@ -85,8 +108,6 @@ def world(db):
         "engagements.department": (cbsa, gac),
         "engagements.engagement": (inside_engagement, outside_engagement),
     }
-    entry = LogEntry.objects.filter(content_type__model="project").first()
-    objects["auditlog.logentry"] = (entry, entry)
     meeting = RWGMeeting.objects.create(date=dt.date(2025, 5, 20), level="adm", notes="WORLD-MEETING-NOTES")
     progress = RWGDecision.objects.create(meeting=meeting, country=xa, kind="progress", summary="WORLD-PROGRESS")
     step = EscalationStep.objects.create(country=xb, level=6, effective_date=dt.date(2025, 7, 1),
@@ -106,6 +127,68 @@ def world(db):
     objects["engagements.escalationstep"] = (step, step)
     run = ImportRun.objects.create(kind="portfolio", file_name="RUN-FILE.xlsx", checksum="0" * 64, source="command")
     objects["mcee.importrun"] = (run, run)
+    objects["projects.keymessage"] = (
+        KeyMessage.objects.create(project=inside_project, country=xa, text_en="WORLD-MESSAGE-APPROVED",
+                                  text_fr="Message approuvé", status="approved",
+                                  approved_at=dt.datetime(2025, 5, 2, tzinfo=dt.UTC)),
+        KeyMessage.objects.create(project=outside_project, country=xb, text_en="WORLD-MESSAGE-DRAFT",
+                                  text_fr="Brouillon"))
+    objects["engagements.followup"] = (
+        FollowUp.objects.create(engagement=inside_engagement, action="WORLD-FOLLOW-UP-IN", owner_department=cbsa,
+                                due_date=dt.date(2025, 6, 1)),
+        FollowUp.objects.create(engagement=outside_engagement, action="WORLD-FOLLOW-UP-OUT", owner_department=gac,
+                                due_date=dt.date(2025, 7, 1)))
+    activity = ResponsibilityActivity.objects.get(code="raise-td-issues")
+    objects["engagements.responsibilityactivity"] = (activity, activity)
+    objects["engagements.responsibility"] = (
+        Responsibility.objects.create(activity=activity, department=cbsa, role="R"),
+        Responsibility.objects.create(activity=activity, department=gac, country=xb, role="A"))
+    dissemination = DisseminationPlan.objects.create(
+        title_en="WORLD-DISSEMINATION", title_fr="Diffusion", objectives_en="Reach", objectives_fr="Atteindre",
+        starts_on=dt.date(2025, 4, 1))
+    objects["engagements.disseminationplan"] = (dissemination, dissemination)
+    sent_in = Distribution.objects.create(plan=dissemination, item="country_brief", title="WORLD-SENT-IN",
+                                          sent_on=dt.date(2025, 5, 3))
+    sent_out = Distribution.objects.create(plan=dissemination, item="results_digest", title="WORLD-SENT-OUT",
+                                           sent_on=dt.date(2025, 5, 4))
+    objects["engagements.distribution"] = (sent_in, sent_out)
+    objects["engagements.distributionrecipient"] = (
+        DistributionRecipient.objects.create(distribution=sent_in, department=cbsa),
+        DistributionRecipient.objects.create(distribution=sent_out, department=gac))
+    # Calls for proposals and proposals (issue 7): one in a call, one unsolicited.
+    call_in = CallForProposals.objects.create(title_en="WORLD-CALL-IN", opens_on=dt.date(2025, 4, 1),
+                                              closes_on=dt.date(2025, 6, 30))
+    call_out = CallForProposals.objects.create(title_en="WORLD-CALL-OUT", opens_on=dt.date(2025, 7, 1),
+                                               closes_on=dt.date(2025, 9, 30))
+    proposal_in = Proposal.objects.create(call=call_in, partner=iom, title_en="WORLD-PROPOSAL-IN", state="in_review",
+                                          requested_amount=Decimal("150000"), planned_start=dt.date(2026, 4, 1),
+                                          planned_end=dt.date(2027, 3, 31))
+    proposal_out = Proposal.objects.create(partner=unhcr, title_en="WORLD-PROPOSAL-OUT",
+                                           requested_amount=Decimal("90000"), planned_start=dt.date(2026, 4, 1),
+                                           planned_end=dt.date(2027, 3, 31))
+    objects["projects.callforproposals"] = (call_in, call_out)
+    objects["projects.proposal"] = (proposal_in, proposal_out)
+    objects["projects.proposalcountry"] = (ProposalCountry.objects.create(proposal=proposal_in, country=xa),
+                                           ProposalCountry.objects.create(proposal=proposal_out, country=xb))
+    objects["projects.proposalbudgetline"] = (
+        ProposalBudgetLine.objects.create(proposal=proposal_in, fiscal_year=2026, amount=Decimal("150000")),
+        ProposalBudgetLine.objects.create(proposal=proposal_out, fiscal_year=2026, amount=Decimal("90000")))
+    objects["projects.proposaldocument"] = (
+        ProposalDocument.objects.create(proposal=proposal_in, file="proposals/world-in.pdf", size=10),
+        ProposalDocument.objects.create(proposal=proposal_out, file="proposals/world-out.pdf", size=10))
+    objects["projects.proposaltransition"] = (
+        ProposalTransition.objects.create(proposal=proposal_in, from_state="screening", to_state="in_review"),
+        ProposalTransition.objects.create(proposal=proposal_out, from_state="draft", to_state="submitted"))
+    objects["projects.proposalendorsement"] = (
+        ProposalEndorsement.objects.create(proposal=proposal_in, meeting_date=dt.date(2025, 5, 20)),
+        ProposalEndorsement.objects.create(proposal=proposal_out, meeting_date=dt.date(2025, 8, 20)))
+    review = {"alignment": 4, "country_need": 4, "leverage": 3, "partner_capacity": 5, "value_for_money": 3}
+    objects["projects.review"] = (
+        Review.objects.create(proposal=proposal_in, recommendation="recommend", **review),
+        Review.objects.create(proposal=proposal_out, recommendation="not_recommend", **review))
+    # The newest entry of the audit trail, so that it is on the trail's first page.
+    entry = LogEntry.objects.order_by("-timestamp", "-pk").first()
+    objects["auditlog.logentry"] = (entry, entry)
     return objects
 
 

@@ -10,6 +10,7 @@ For each cell the test checks both the objects inside the role's reach and those
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from mcee import access
 from mcee.formatting import format_number
@@ -28,8 +29,16 @@ TD_READ["countries.traveldocumentmonth"] = TD_READ["countries.timelinesstarget"]
     "countries.traveldocumentcase"]
 RWG = ["engagements.rwgmeeting", "engagements.rwgdecision", "engagements.engagementplan",
        "engagements.planindicator", "engagements.escalationstep"]
-MODELS = PORTFOLIO + COUNTRY_DATA + ["engagements.department", "engagements.engagement", "auditlog.logentry",
-                                     "mcee.importrun"] + RWG
+# MCET maintains these; others read them (key messages: the approved ones only, outside MCET).
+MCET_MAINTAINED = ["projects.keymessage", "engagements.responsibilityactivity", "engagements.responsibility",
+                   "engagements.disseminationplan", "engagements.distribution", "engagements.distributionrecipient"]
+MODELS = PORTFOLIO + COUNTRY_DATA + ["engagements.department", "engagements.engagement", "engagements.followup",
+                                     "auditlog.logentry", "mcee.importrun"] + RWG + MCET_MAINTAINED
+# Calls for proposals, proposals and their review (issue 7): MCET, the RWG and auditors only.
+PROPOSALS = ["projects.callforproposals", "projects.proposal", "projects.proposalcountry",
+             "projects.proposalbudgetline", "projects.proposaldocument", "projects.proposaltransition",
+             "projects.proposalendorsement", "projects.review"]
+MODELS += PROPOSALS
 
 
 def row(read, write=NONE):
@@ -47,7 +56,32 @@ def everything(read, write=NONE, **overrides):
 RWG_MEMBER_RWG = {
     "engagements.rwgmeeting": {**row(ALL), "change": ALL},
     "engagements.rwgdecision": {**row(ALL), "change": ALL},
+    "projects.keymessage": row(SCOPED),  # the world's inside message is approved, the outside one a draft
 }
+
+
+def officer(engagement_reach):
+    """What every department officer reads, with the reach of its own department's records:
+    SCOPED (the world's inside records are CBSA's), "reversed" (GAC's are the outside ones) or NONE."""
+    return {
+        "projects.project": row(SCOPED),  # not projects whose funding is still being decided
+        "projects.partner": row(ALL),
+        "projects.projectcountry": row(SCOPED),
+        "projects.priorityarea": row(ALL),
+        "projects.keymessage": row(SCOPED),  # approved messages only
+        "countries.country": row(ALL),
+        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
+        **TD_READ,
+        "engagements.department": row(ALL),
+        "engagements.engagement": row(engagement_reach, engagement_reach),  # its department's only
+        "engagements.followup": row(engagement_reach, engagement_reach),
+        "engagements.responsibilityactivity": row(ALL),
+        "engagements.responsibility": row(ALL),
+        "engagements.disseminationplan": row(ALL),
+        "engagements.distribution": row(engagement_reach),  # what was sent to its department
+        # acknowledging is changing its own department's recipient row; never deleting it
+        "engagements.distributionrecipient": {**row(engagement_reach, engagement_reach), "delete": NONE},
+    }
 AUDITOR_RWG = {"engagements.rwgdecision": row(SCOPED), "engagements.escalationstep": row(NONE)}
 
 
@@ -57,40 +91,11 @@ EXPECTED = {
                                           "mcee.importrun": row(ALL)}),
     "rwg_member": everything(ALL, **{"auditlog.logentry": row(NONE), "mcee.importrun": row(NONE), **RWG_MEMBER_RWG}),
     "auditor": everything(ALL, **AUDITOR_RWG),
-    "officer_cbsa": everything(NONE, **{
-        "projects.project": row(SCOPED),  # not projects whose funding is still being decided
-        "projects.partner": row(ALL),
-        "projects.projectcountry": row(SCOPED),
-        "projects.priorityarea": row(ALL),
-        "countries.country": row(ALL),
-        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
-        **TD_READ,
-        "engagements.department": row(ALL),
-        "engagements.engagement": row(SCOPED, SCOPED),  # its department's only
-    }),
-    "officer_gac": everything(NONE, **{
-        "projects.project": row(SCOPED),
-        "projects.partner": row(ALL),
-        "projects.projectcountry": row(SCOPED),
-        "projects.priorityarea": row(ALL),
-        "countries.country": row(ALL),
-        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
-        **TD_READ,
-        "engagements.department": row(ALL),
-        # The "inside" engagement of the world is CBSA's: for GAC it is the other way round.
-        "engagements.engagement": row("reversed", "reversed"),
-    }),
-    "officer_ps": everything(NONE, **{
-        "projects.project": row(SCOPED),
-        "projects.partner": row(ALL),
-        "projects.projectcountry": row(SCOPED),
-        "projects.priorityarea": row(ALL),
-        "countries.country": row(ALL),
-        "countries.asylumstatistic": row(ALL),  # published figures, like the countries themselves
-        **TD_READ,
-        "engagements.department": row(ALL),
-        "engagements.engagement": row(NONE, NONE),  # neither engagement involves Public Safety
-    }),
+    "officer_cbsa": everything(NONE, **officer(SCOPED)),
+    # The "inside" records of the world are CBSA's: for GAC it is the other way round.
+    "officer_gac": everything(NONE, **officer("reversed")),
+    # Neither engagement involves Public Safety.
+    "officer_ps": everything(NONE, **officer(NONE)),
     "partner_reporter": everything(NONE, **{
         "projects.project": row(SCOPED),
         "projects.partner": row(SCOPED),
@@ -100,6 +105,10 @@ EXPECTED = {
     "no_role": everything(NONE),
 }
 EXPECTED["officer_ircc"] = EXPECTED["officer_ps"]
+# Proposal state changes are written by the workflow only (never edited); the RWG records its endorsement.
+for _role in ("mcet_admin", "mcet_staff"):
+    EXPECTED[_role]["projects.proposaltransition"] = row(ALL)
+EXPECTED["rwg_member"]["projects.proposalendorsement"] = {**row(ALL), "change": ALL}
 
 CELLS = [(role, model) for role in EXPECTED for model in MODELS]
 
@@ -152,12 +161,37 @@ ADMIN_URLS = {
     "engagements.rwgdecision": "wagtailsnippets_engagements_rwgdecision",
     "engagements.engagementplan": "wagtailsnippets_engagements_engagementplan",
     "engagements.escalationstep": "wagtailsnippets_engagements_escalationstep",
+    "projects.callforproposals": "wagtailsnippets_projects_callforproposals",
+    "projects.proposal": "wagtailsnippets_projects_proposal",
+    "projects.review": "wagtailsnippets_projects_review",
+    "projects.keymessage": "wagtailsnippets_projects_keymessage",
+    "engagements.followup": "wagtailsnippets_engagements_followup",
+    "engagements.responsibilityactivity": "wagtailsnippets_engagements_responsibilityactivity",
+    "engagements.responsibility": "wagtailsnippets_engagements_responsibility",
+    "engagements.disseminationplan": "wagtailsnippets_engagements_disseminationplan",
+    "engagements.distribution": "wagtailsnippets_engagements_distribution",
 }
 ADMIN_CELLS = [(role, model) for role in EXPECTED for model in ADMIN_URLS]
 
 
 def _marker(obj, export=False):
     """Text that appears on a page (or in an export) only when this object is shown."""
+    if hasattr(obj, "value_for_money"):  # proposal reviews: their proposal's title
+        return obj.proposal.title_en
+    if hasattr(obj, "opens_on") or hasattr(obj, "requested_amount"):  # calls for proposals, proposals
+        return obj.title_en
+    if hasattr(obj, "evidence") and hasattr(obj, "text_en"):  # key messages
+        return obj.text_en
+    if hasattr(obj, "owner_department"):  # follow-up actions
+        return obj.action
+    if hasattr(obj, "activity"):  # responsibilities: the department, as the listing or the export names it
+        return obj.department.code if export else str(obj.department)
+    if hasattr(obj, "sort_order") and hasattr(obj, "name_en"):  # priority areas, responsibility activities
+        return obj.name_en if export else str(escape(obj.name_en))  # a page escapes the apostrophe
+    if hasattr(obj, "audience_departments"):  # dissemination plans
+        return obj.title_en
+    if hasattr(obj, "plan") and hasattr(obj, "item"):  # distributions
+        return obj.title
     if hasattr(obj, "lead_department"):  # engagements
         return obj.counterpart_institution
     if hasattr(obj, "meeting"):  # RWG decisions

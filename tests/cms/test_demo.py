@@ -96,3 +96,59 @@ def test_demo_users_refuse_to_run_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_users", stdout=io.StringIO())
     assert not get_user_model().objects.filter(username="mcet.admin").exists()
+
+
+def test_demo_travel_documents_cover_six_fiscal_years_with_visible_gaps():
+    from countries.models import TravelDocumentCase, TravelDocumentMonth
+    from countries.selectors import td_completeness, td_timeliness
+    from mcee.fiscal import FiscalYear
+
+    seed()
+    xa = Country.objects.get(code="XA")
+    years = [row.period for row in td_timeliness(country=xa, period="fiscal_year")]
+    assert years == ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    cases = TravelDocumentCase.objects
+    assert cases.filter(country__code__in=["XA", "XC"]).count() == cases.count() > 0
+    assert TravelDocumentMonth.objects.filter(country__code="XK").count() == 0  # not targeted, no data
+    gaps = {row.country.code.code: row.months_without_data for row in td_completeness(fiscal_year=FiscalYear(2019))}
+    assert gaps["XE"] == ["2019-09"] and gaps["XA"] == []
+
+
+def test_demo_engagements_show_leverage_follow_ups_and_a_coming_overlap():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from engagements.models import Distribution, Engagement, FollowUp, Responsibility
+    from projects.models import KeyMessage
+
+    seed()
+    today = timezone.localdate()
+    coming = Engagement.objects.filter(status="planned", date__gte=today).order_by("date")
+    xa_soon = [e for e in coming if e.country.code.code == "XA" and e.date <= today + dt.timedelta(days=14)]
+    # two departments meet XA within two weeks: the calendar flags it
+    assert {e.lead_department.code for e in xa_soon} == {"cbsa", "gac"}
+    held = Engagement.objects.filter(status="held")
+    assert held.filter(projects_leveraged__isnull=False).distinct().exists()
+    assert held.filter(no_project_leveraged=True).exists()
+    # every key message an engagement used is approved, and in that engagement's country
+    for engagement in held:
+        for message in engagement.key_messages_used.all():
+            assert message.status == "approved" and message.country_id == engagement.country_id
+    assert FollowUp.objects.filter(status="open", due_date__lt=today).exists()  # one overdue
+    assert set(KeyMessage.objects.values_list("status", flat=True)) == {"approved", "draft", "retired"}
+    assert Responsibility.objects.filter(country__isnull=True, role="A").count() == 10  # one accountable each
+    assert Responsibility.objects.filter(country__code="XA").count() == 2
+    assert Distribution.objects.count() == 3
+
+
+def test_seeding_twice_leaves_engagements_and_travel_documents_alone():
+    from countries.models import TravelDocumentCase, TravelDocumentMonth
+    from engagements.models import Engagement, FollowUp, Responsibility
+
+    seed()
+    before = (Engagement.objects.count(), FollowUp.objects.count(), Responsibility.objects.count(),
+              TravelDocumentMonth.objects.count(), TravelDocumentCase.objects.count())
+    seed()
+    assert (Engagement.objects.count(), FollowUp.objects.count(), Responsibility.objects.count(),
+            TravelDocumentMonth.objects.count(), TravelDocumentCase.objects.count()) == before

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
 from openpyxl import Workbook
 
 from countries.imports import td_cases_import, td_monthly_import
 from countries.models import TravelDocumentCase, TravelDocumentMonth
-from countries.models.travel_documents import case_key
+from countries.models.travel_documents import case_key, case_keys
 from mcee.imports import ImportRejected
 from mcee.models import ImportRun
 from tests.factories import CountryFactory
@@ -292,3 +293,162 @@ def test_the_command_accepts_a_declared_encoding(tmp_path):
     path = write_csv(tmp_path / "td.csv", with_row(CASES, 1, "document_type", "émis"), encoding="cp1252")
     call_command("import_td", str(path), "--kind", "cases", "--encoding", "cp1252")
     assert TravelDocumentCase.objects.get(case_key=case_key("CASE-0001")).document_type == "émis"
+
+
+# --- the import at volume: read by column, written through COPY on PostgreSQL ----------------------------
+
+def test_every_problem_of_a_row_is_reported_in_reading_order(write):
+    rows = copy.deepcopy(CASES) + [
+        [""] * 9,  # row 5, blank: skipped, yet counted in the numbering
+        ["CASE-0001 ", "FR", "2024-02-30", "2024-01-01", "ISSUED", "", "", "maybe", ""],
+        ["CASE-0007", "xa", "2024-05-01", "2024-04-30", "issued", "", "", "oui", ""],
+        ["  ", "XB", "", "", "issued", "", "", "", ""],
+    ]
+    assert rejected(td_cases_import, write(rows)) == [
+        (6, "requested_on", "'2024-02-30' is not a date; write it as YYYY-MM-DD, for example 2024-04-01."),
+        (6, "interview_required", "'maybe' is not yes or no."),
+        (6, "country", "'FR' is not a country recorded in the MCEE; add it under Countries first."),
+        (6, "case_ref", "This case is already on row 2; each case_ref may appear only once."),
+        (7, "issued_on", "The issue date 2024-04-30 is before the request date 2024-05-01."),
+        (8, "case_ref", "A value is required."),
+        (8, "requested_on", "A value is required."),
+        (8, "issued_on", "An issued travel document needs its issue date."),
+    ]
+
+
+def test_case_refs_that_may_be_refused_go_through_the_parser(write):
+    rows = copy.deepcopy(CASES)
+    rows[1][0], rows[2][0], rows[3][0] = "x" * 101, "+SUM(A1)", "-1"  # "-1" is no formula: a reference
+    assert rejected(td_cases_import, write(rows)) == [
+        (2, "case_ref", "The text is 101 characters long; at most 100 are allowed."),
+        (3, "case_ref", "This looks like a spreadsheet formula; type the value itself."),
+    ]
+
+
+def test_the_formula_shortcut_covers_every_formula_the_reader_refuses():
+    from countries.imports import _FORMULA_STARTS
+    from mcee.imports import _FORMULA
+
+    starts = {chr(code) for code in range(0x250) for follow in "A(=x1 "
+              if _FORMULA.match(chr(code) + follow)}
+    assert starts <= _FORMULA_STARTS
+
+
+def test_values_are_read_as_the_row_by_row_reader_reads_them(write):
+    rows = copy.deepcopy(CASES) + [
+        [""] * 9,
+        [" CASE-0005 ", " xb ", " 2024-06-01 ", "2024-06-03 00:00:00", "Issued", "a\tb\\c\nd « é »", "007", "OUI",
+         " x "],
+        ["CASE-0006", "XA", "2024-06-02", "", "withdrawn", "", "+5", "non", ""],
+    ]
+    result = td_cases_import(path=write(rows))
+    assert (result.created, result.updated, result.unchanged) == (5, 0, 0)
+    fifth = TravelDocumentCase.objects.get(case_key=case_key("CASE-0005"))
+    assert (fifth.country.code.code, fifth.requested_on.isoformat(), fifth.issued_on.isoformat(), fifth.outcome,
+            fifth.document_type, fifth.validity_days, fifth.interview_required, fifth.priority,
+            fifth.days_to_issue) == ("XB", "2024-06-01", "2024-06-03", "issued", "a\tb\\c\nd « é »", 7, True, "x", 2)
+    sixth = TravelDocumentCase.objects.get(case_key=case_key("CASE-0006"))
+    assert (sixth.issued_on, sixth.validity_days, sixth.interview_required, sixth.days_to_issue) == (None, 5, False,
+                                                                                                      None)
+    assert ImportRun.objects.get().rows_read == 5
+
+
+def test_a_progress_callback_may_use_the_database_while_the_import_writes(write):
+    seen = []
+
+    def progress(*counts):
+        raw = connection.connection
+        busy = getattr(raw, "lock", None)  # psycopg: held while a COPY is under way
+        assert busy is None or not busy.locked(), "progress called while the connection was busy"
+        seen.append((counts, ImportRun.objects.count()))
+
+    td_cases_import(path=write(CASES), progress=progress)
+    td_cases_import(path=write(with_row(CASES, 2, "priority", "urgent")), progress=progress)
+    assert seen[-1] == ((3, 3, 1), 2)
+
+
+def test_the_keyed_hash_in_bulk_is_the_keyed_hash(settings):
+    references = ["CASE-0001", " CASE-0001 ", "é" * 200, ""]
+    for key in ("short", "k" * 64, "k" * 65, "clé-" * 40):
+        settings.MCEE_CASE_REF_KEY = key
+        assert case_keys(references) == [case_key(reference) for reference in references]
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+
+
+def table_definition():
+    """The case table's indexes and constraints, as PostgreSQL describes them."""
+    table = TravelDocumentCase._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                       "WHERE indrelid = %s::regclass ORDER BY 1", [table])
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                       "ORDER BY 1", [table])
+        return indexes, cursor.fetchall()
+
+
+@pytest.fixture
+def set_aside(monkeypatch):
+    """What each call of the import's _set_aside gave: None when it set nothing aside."""
+    from countries import imports
+
+    original, outcomes = imports._set_aside, []
+
+    def spy(*args):
+        outcomes.append(original(*args))
+        return outcomes[-1]
+
+    monkeypatch.setattr(imports, "_set_aside", spy)
+    return outcomes
+
+
+@postgresql_only
+def test_a_first_import_sets_indexes_aside_and_rebuilds_them_as_they_were(write, set_aside):
+    outcomes = set_aside
+    before = table_definition()
+    assert any("UNIQUE" in definition for _name, definition in before[1])
+    td_cases_import(path=write(CASES))
+    assert len(outcomes) == 1 and outcomes[0] is not None, "the first import did not take the bulk path"
+    assert table_definition() == before
+    td_cases_import(path=write(with_row(CASES, 2, "outcome", "withdrawn")))
+    assert len(outcomes) == 1, "an import into a table with cases sets nothing aside"
+    assert TravelDocumentCase.objects.get(case_key=case_key("CASE-0002")).outcome == "withdrawn"
+
+
+@postgresql_only
+def test_a_first_import_that_cannot_set_indexes_aside_goes_through_the_staging_table(write, set_aside):
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:  # another reader of the table: no exclusive lock now
+            cursor.execute(f"SELECT count(*) FROM {TravelDocumentCase._meta.db_table}")
+        before = table_definition()
+        result = td_cases_import(path=write(CASES))
+        assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+        assert set_aside == [None]
+        assert table_definition() == before
+    finally:
+        other.rollback()
+        other.close()
+    first = TravelDocumentCase.objects.get(case_key=case_key("CASE-0001"))
+    assert (first.days_to_issue, first.validity_days, first.interview_required) == (42, 30, True)
+
+
+@postgresql_only
+def test_a_refused_write_on_postgresql_leaves_the_table_as_it_was(write, monkeypatch):
+    from countries import imports
+
+    def broken_rows(*args, **kwargs):
+        yield 1, b"not COPY data"
+
+    monkeypatch.setattr(imports, "_copy_rows", broken_rows)
+    before = table_definition()
+    with pytest.raises(DatabaseError):
+        td_cases_import(path=write(CASES))
+    assert table_definition() == before
+    assert TravelDocumentCase.objects.count() == 0
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             report = report_class(options=report_options)
             keys = [c.key for c in report.columns]
             rows = [[row.get(k) for k in keys] for row in report.rows()]
+            for note in report.notes():
+                self.stderr.write(str(note))
         if options["format"] == "xlsx":
             if not options["out"]:
                 raise CommandError("--format xlsx needs --out FILE.")

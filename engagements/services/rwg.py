@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from countries.models import Country
 from countries.services import country_classify
 
-from .models import (
+from ..models import (
     DecisionKind,
     EngagementPlan,
     EscalationStep,

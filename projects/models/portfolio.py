@@ -1,6 +1,10 @@
+"""The portfolio: the envelope, priority areas, implementing partners, projects with their countries and
+funding by fiscal year, and key messages for diplomatic use."""
+
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -297,6 +301,65 @@ class FundingLine(AuditedMixin, models.Model):
 # Object grants (django-guardian, direct foreign keys): a partner's reporter group is granted
 # ``view_partner`` on its partner, which opens that partner's projects to it; individual projects
 # can be granted to a user or group beyond what their role reaches.
+class KeyMessageStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved for diplomatic use")
+    RETIRED = "retired", _("Retired")
+
+
+class KeyMessage(AuditedMixin, models.Model):
+    """A sentence a diplomat may say about a project in a country, in both languages.
+
+    Only approved messages leave MCET: they alone appear in briefs and in the engagement form.
+    Approval and retirement go through ``projects.services`` (who and when are recorded).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="key_messages",
+                                verbose_name=_("project"))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="key_messages",
+                                verbose_name=_("country"))
+    text_en = models.TextField(_("message (English)"), max_length=1000)
+    text_fr = models.TextField(_("message (French)"), max_length=1000)
+    evidence = models.TextField(_("evidence"), blank=True,
+                                help_text=_("The results behind the message: indicator, period and value."))
+    status = models.CharField(_("status"), max_length=20, choices=KeyMessageStatus.choices,
+                              default=KeyMessageStatus.DRAFT)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", editable=False, verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country", "project", "pk"]
+        verbose_name = _("key message")
+        verbose_name_plural = _("key messages")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=KeyMessageStatus.values),
+                                   name="key_message_status_known"),
+            models.CheckConstraint(
+                condition=~models.Q(status=KeyMessageStatus.APPROVED) | models.Q(approved_at__isnull=False),
+                name="key_message_approval_recorded"),
+        ]
+
+    def __str__(self):
+        text = str(self.text)
+        return f"{self.country.code.code} · {text[:80]}{'…' if len(text) > 80 else ''}"
+
+    @property
+    def text(self):
+        return localized(self, "text")
+
+    def clean(self):
+        super().clean()
+        if not (self.text_en or "").strip() or not (self.text_fr or "").strip():
+            raise ValidationError(_("A key message is used in both languages: write it in English and in French."))
+        if self.project_id and self.country_id and not ProjectCountry.objects.filter(
+                project_id=self.project_id, country_id=self.country_id).exists():
+            raise ValidationError({"country": _("The project does not work in this country; choose one of its "
+                                                "countries.")})
+
+
 PartnerUserObjectPermission, PartnerGroupObjectPermission = grant_tables(Partner, __name__)
 
 
@@ -313,3 +376,6 @@ PriorityAreaUserObjectPermission, PriorityAreaGroupObjectPermission = grant_tabl
 
 
 EnvelopeUserObjectPermission, EnvelopeGroupObjectPermission = grant_tables(Envelope, __name__)
+
+
+KeyMessageUserObjectPermission, KeyMessageGroupObjectPermission = grant_tables(KeyMessage, __name__)

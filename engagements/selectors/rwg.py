@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from countries.models import Country
 
-from .models import EngagementPlan, EscalationStep, PlanStatus, RWGDecision
+from ..models import EngagementPlan, EscalationStep, PlanStatus, RWGDecision
 
 
 def escalation_current(*, country: Country, on: dt.date | None = None) -> EscalationStep | None:
