@@ -44,9 +44,13 @@ class EngagementViewSet(ProtectedSnippetViewSet):
     search_fields = ["summary", "counterpart_institution", "counterpart_title", "outcome"]
     search_backend_name = None
     list_export = ["date", "country.code.code", "status", "kind", "level", "lead_department.code",
-                   "counterpart_institution", "counterpart_title", "removals_raised", "no_project_leveraged",
-                   "summary", "outcome", "next_steps"]
-    export_headings = {"country.code.code": _("Country"), "lead_department.code": _("Lead department")}
+                   "participating_department_codes", "counterpart_institution", "counterpart_title",
+                   "removals_raised", "projects_leveraged_references", "no_project_leveraged",
+                   "key_messages_used_count", "summary", "outcome", "next_steps"]
+    export_headings = {"country.code.code": _("Country"), "lead_department.code": _("Lead department"),
+                       "participating_department_codes": _("Participating departments"),
+                       "projects_leveraged_references": _("MCEE projects leveraged"),
+                       "key_messages_used_count": _("Key messages used")}
     export_filename = "mcee-engagements"
     ordering = ["-date"]
     # Essentials first, in the order an officer has them in mind; the narrative after; follow-ups last.
@@ -75,7 +79,8 @@ class EngagementViewSet(ProtectedSnippetViewSet):
         return super().get_form_class(for_update)
 
     def base_queryset(self):
-        return Engagement.objects.select_related("country", "lead_department")
+        return (Engagement.objects.select_related("country", "lead_department")
+                .prefetch_related("participating_departments", "projects_leveraged", "key_messages_used"))
 
 
 def follow_up_state(follow_up):

@@ -108,6 +108,16 @@ class Engagement(AuditedMixin, ClusterableModel):
                                    name="engagement_status_known"),
         ]
 
+    # For exports and listings; with the links prefetched, these read no more from the database.
+    def participating_department_codes(self) -> str:
+        return " ".join(sorted(d.code for d in self.participating_departments.all()))
+
+    def projects_leveraged_references(self) -> str:
+        return " ".join(sorted(p.reference for p in self.projects_leveraged.all()))
+
+    def key_messages_used_count(self) -> int:
+        return len(self.key_messages_used.all())
+
     def __str__(self):
         return f"{self.date.isoformat()} {self.country.code.code} — {self.get_kind_display()}"
 

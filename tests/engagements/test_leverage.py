@@ -274,3 +274,39 @@ def test_an_officer_who_sees_only_its_departments_engagements_is_refused_the_rep
     client.force_login(officer)
     assert client.get(reverse(f"mcee_report_{slug}")).status_code in (302, 403)
     assert f"/admin/mcee-reports/{slug}/" not in client.get("/admin/reports/").content.decode()
+
+
+# --- The engagement listing's export --------------------------------------------------------------------------
+
+
+def test_the_engagement_export_names_participants_projects_leveraged_and_key_messages(
+        client, settings, user_with_role, countries, django_assert_max_num_queries):
+    from projects.models import KeyMessage
+
+    settings.MCEE_TWO_FACTOR_REQUIRED_ROLES = []
+    xa, _xb = countries
+    first, second = project(xa, reference="MCEE-XA-2"), project(xa, reference="MCEE-XA-1")
+    message = KeyMessage.objects.create(project=first, country=xa, text_en="Message", text_fr="Message")
+    leveraged = engagement(xa, D(2025, 5, 1), projects=[first, second], participants=["gac", "ircc"])
+    leveraged.key_messages_used.set([message])
+    leveraged.save()  # links of a clusterable model are written on save
+    engagement(xa, D(2025, 4, 1), none=True)
+    client.force_login(user_with_role("mcet_staff"))
+    url = reverse("wagtailsnippets_engagements_engagement:list") + "?export=csv"
+
+    def export():
+        rows = list(csv.DictReader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+        return {row["Date"]: row for row in rows}
+
+    rows = export()
+    assert rows["2025-05-01"]["Participating departments"] == "gac ircc"
+    assert rows["2025-05-01"]["MCEE projects leveraged"] == "MCEE-XA-1 MCEE-XA-2"  # sorted, not in link order
+    assert rows["2025-05-01"]["Key messages used"] == "1"
+    assert rows["2025-04-01"]["MCEE projects leveraged"] == "" and rows["2025-04-01"]["Key messages used"] == "0"
+    # The links are read once for the whole export, not once per engagement.
+    with django_assert_max_num_queries(30) as few:
+        export()
+    for day in range(2, 22):
+        engagement(xa, D(2025, 3, day), projects=[first], participants=["gac"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert sum(row["Country"] == "XA" for row in export().values()) == 22
