@@ -420,6 +420,7 @@ def test_report_reminders_are_in_each_reporter_s_language(reports):
     assert english.subject == f"MCEE reminder: report on {reference} due 2024-10-30"
     assert "The report below is due on 2024-10-30, in 10 days." in english.body
     assert english.body.startswith("PROTECTED B")
+    # (a subject is one line: its spaces, the non-breaking ones included, are plain spaces)
     assert french.subject == f"Rappel ECEM : rapport sur {reference} à remettre le 2024-10-30"
     assert "Le rapport ci-dessous est à remettre le 2024-10-30, dans 10 jours." in french.body
     assert french.body.startswith("PROTÉGÉ B") and french.extra_headers["Content-Language"] == "fr"

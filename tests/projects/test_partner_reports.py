@@ -267,7 +267,7 @@ def test_refusals_are_said_in_french(cycle):
     report = partner_report_submit(report=fill(cycle), user=cycle["reporter"])
     with translation.override("fr"), pytest.raises(ValidationError) as caught:
         partner_report_submit(report=report, user=cycle["reporter"])
-    assert caught.value.messages == ["Un rapport ne peut pas passer de « Soumis » à « Soumis »."]
+    assert caught.value.messages == ["Un rapport ne peut pas passer de «\u00a0Soumis\u00a0» à «\u00a0Soumis\u00a0»."]
 
 
 # --- overdue and due soon -------------------------------------------------------------------------------
