@@ -297,6 +297,13 @@ class PartnerReportForm(WagtailAdminModelForm):
                     attrs={"rows": 3}), max_length=2000, initial=given.text if given else "")
             self.indicator_fields[name] = indicator.pk
 
+    def clean(self):
+        cleaned = super().clean()
+        stored = PartnerReport.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        if stored is not None and stored not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            self.add_error(None, _("This report is with MCET: it can be changed only if MCET returns it."))
+        return cleaned
+
     def indicator_values(self):
         return {pk: self.cleaned_data.get(name) for name, pk in self.indicator_fields.items()}
 

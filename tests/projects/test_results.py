@@ -341,3 +341,30 @@ def test_the_pmf_report_and_command(pmf_world, tmp_path):
     assert lines[1].startswith("PMF-CASES,PMF-CASES indicator,cases,IMM-2,2022-23,12.00,90.00,104.00,2,2,2")
     with pytest.raises(Exception, match="is not a fiscal year"):
         call_command("mcee_report", "pmf", "--fiscal-year", "2022", stdout=io.StringIO())
+
+
+# --- key messages and their evidence ------------------------------------------------------------------------
+
+
+def test_a_key_message_links_to_its_own_project_s_reported_periods_only(project):
+    from projects.models import KeyMessage
+    from projects.results_services import key_message_evidence_set
+
+    cases = indicator(project)
+    reported = period(cases, D(2022, 4, 1), D(2022, 9, 30), actual=8)
+    planned = period(cases, D(2022, 10, 1), D(2023, 3, 31), target=10)
+    other = period(indicator(project_of("UNHCR", country="XB")), D(2022, 4, 1), D(2022, 9, 30), actual=3)
+    message = KeyMessage.objects.create(project=project, country=project.country_shares.get().country,
+                                        text_en="Cases supported rose.", text_fr="Les affaires appuyées ont augmenté.",
+                                        evidence="Partner report, first half of 2022-23.")
+    for bad, reason in ((planned, "has no reported actual yet"), (other, "is a result of another project")):
+        with pytest.raises(ValidationError, match=reason):
+            key_message_evidence_set(message=message, periods=[reported, bad])
+        assert not message.evidence_periods.exists()
+    key_message_evidence_set(message=message, periods=[reported])
+    assert list(message.evidence_periods.all()) == [reported]
+    assert KeyMessage.objects.get(pk=message.pk).evidence == "Partner report, first half of 2022-23."
+    KeyMessage.objects.filter(pk=message.pk).update(status="approved", approved_at="2024-05-01T10:00:00Z")
+    with pytest.raises(ValidationError, match="Only a draft key message can be changed"):
+        key_message_evidence_set(message=message, periods=[])
+    assert list(message.evidence_periods.all()) == [reported]

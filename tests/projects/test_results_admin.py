@@ -129,6 +129,18 @@ def test_a_negative_actual_is_refused_by_the_form(reporter_client, two_partners)
     assert report.narrative == "" and not report.values.exists()
 
 
+def test_an_accepted_report_is_not_changed_from_the_form_even_by_mcet(mcet_client, two_partners):
+    report = two_partners["iom_report"]
+    PartnerReport.objects.filter(pk=report.pk).update(status=S.ACCEPTED, narrative="As accepted.",
+                                                      submitted_at="2022-10-01T00:00:00Z")
+    response = mcet_client.post(url("partnerreport", "edit", report.pk), {
+        "narrative": "Rewritten", "risks": "", "next_steps": "", f"indicator_{two_partners['cases'].pk}": "1"})
+    assert response.status_code == 200
+    assert "it can be changed only if MCET returns it" in response.content.decode()
+    assert PartnerReport.objects.get(pk=report.pk).narrative == "As accepted."
+    assert "PROTECTED B" in mcet_client.get(url("partnerreport", "inspect", report.pk)).content.decode()
+
+
 def test_mcet_returns_with_a_comment_then_accepts_from_the_page(mcet_client, two_partners):
     from projects.reporting_services import partner_report_save, partner_report_submit
 
