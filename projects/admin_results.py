@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, InspectView, SnippetViewSetGroup
 
@@ -49,6 +49,13 @@ IndicatorPeriod.panels = [FieldRowPanel([FieldPanel("period_start"), FieldPanel(
 
 def _number(value):
     return indicator_value(value) if value is not None else "—"
+
+
+def _inspect_url(model_name):
+    """The listing's first column opens the record's page (its figures, history and actions)."""
+    def url(obj):
+        return reverse(f"wagtailsnippets_projects_{model_name}:inspect", args=[obj.pk])
+    return url
 
 
 class OutcomeViewSet(ProtectedSnippetViewSet):
@@ -91,7 +98,8 @@ class ResultViewSet(ProtectedSnippetViewSet):
     menu_label = _("Project results")
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = [Column("project", label=_("Project"), accessor="project.reference"),
+    list_display = [TitleColumn("project", label=_("Project"), accessor="project.reference",
+                                get_url=_inspect_url("result")),
                     Column("outcome", label=_("Outcome"), accessor="outcome.code"),
                     Column("title", label=_("Result"))]
     search_fields = ["title_en", "title_fr", "project__reference"]
@@ -147,7 +155,8 @@ class IndicatorViewSet(ProtectedSnippetViewSet):
     inspect_view_class = IndicatorInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = [Column("project", label=_("Project"), accessor=_project_column),
+    list_display = [TitleColumn("project", label=_("Project"), accessor=_project_column,
+                                get_url=_inspect_url("indicator")),
                     Column("name", label=_("Indicator")), "unit",
                     Column("baseline_value", label=_("Baseline"), accessor=lambda o: _number(o.baseline_value)),
                     Column("target_value", label=_("Target"), accessor=lambda o: _number(o.target_value)),
@@ -207,7 +216,8 @@ class ReportScheduleViewSet(ProtectedSnippetViewSet):
     edit_view_class = ScheduleEditView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = [Column("project", label=_("Project"), accessor="project.reference"), "frequency", "due_days"]
+    list_display = [TitleColumn("project", label=_("Project"), accessor="project.reference",
+                                get_url=_inspect_url("reportschedule")), "frequency", "due_days"]
     list_export = ["project.reference", "frequency", "due_days"]
     export_headings = {"project.reference": _("Project")}
     export_filename = "mcee-report-schedules"
@@ -359,10 +369,12 @@ class PartnerReportViewSet(ProtectedSnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = [
-        Column("project", label=_("Project"), accessor="project.reference"),
+        TitleColumn("project", label=_("Project"), accessor="project.reference",
+                    get_url=_inspect_url("partnerreport")),
         Column("partner", label=_("Partner"), accessor="project.partner"),
         Column("period", label=_("Period"), accessor=_period),
-        "due_on", "status",
+        Column("due_on", label=_("Due on"), sort_key="due_on", accessor=lambda r: r.due_on.isoformat()),
+        "status",
         Column("late", label=_("Overdue"), accessor=_overdue_flag),
     ]
     list_filter = None
