@@ -15,9 +15,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, ModelChoiceFilter
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, InspectView, SnippetViewSetGroup
@@ -430,6 +432,38 @@ def partner_report_move_view(request, pk):
         else:
             messages.success(request, done)
     return redirect(PartnerReport.snippet_viewset.get_url_name("inspect"), pk)
+
+
+class ReportsDuePanel(Component):
+    """Admin home: the partner reports overdue, then those due within the reminder window, of the
+    projects the user sees (a partner's reporters: their own)."""
+
+    name = "mcee_reports_due"
+    order = 60
+    template_name = "projects/reports_due_panel.html"
+    shown = 10
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {"rows": self.rows[:self.shown], "more": len(self.rows) > self.shown}
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_due_panel(request, panels):
+    from django.conf import settings
+
+    from .reporting_selectors import partner_reports_due, partner_reports_overdue
+
+    if not access.can(request.user, access.VIEW, PartnerReport):
+        return
+    today = timezone.localdate()
+    projects = access.visible(request.user, Project)
+    rows = (partner_reports_overdue(today=today, projects=projects)
+            + partner_reports_due(today=today, within_days=settings.MCEE_REMINDER_REPORT_DAYS, projects=projects))
+    if rows:
+        panels.append(ReportsDuePanel(rows))
 
 
 class ResultsGroup(SnippetViewSetGroup):

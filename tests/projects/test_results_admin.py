@@ -271,3 +271,18 @@ def test_the_pmf_report_is_for_those_who_see_every_indicator(client, evidence):
         client.force_login(who)
         response = client.get(address)
         assert response.status_code in (302, 403)
+
+
+def test_the_home_page_lists_the_reporter_s_own_overdue_reports_only(reporter_client, two_partners, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: D(2023, 5, 1))
+    page = reporter_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Partner reports overdue or due soon" in page
+    assert two_partners["iom"].reference in page and two_partners["unhcr"].reference not in page
+    assert "days overdue" in page
+
+
+def test_the_home_page_has_no_report_panel_for_a_role_without_reports(client, two_partners):
+    client.force_login(user_in_role("officer_cbsa", "home-cbsa"))
+    assert "Partner reports overdue or due soon" not in client.get(reverse("wagtailadmin_home")).content.decode()
