@@ -4,14 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 def sync_roles(sender, **kwargs):
-    """After every migrate, the role groups hold exactly what mcee/roles.py says (the groups were
-    first created by cms/migrations/0003), so a change to the role table needs no new migration."""
+    """After every migrate, the role groups (and every partner's reporter group) hold exactly what
+    mcee/roles.py says (the groups were first created by cms/migrations/0003), so a change to the role
+    table needs no new migration."""
     from django.contrib.auth.models import Group, Permission
 
     from mcee.roles import STANDING_ROLES, sync_role_group
 
     for role in STANDING_ROLES:
         sync_role_group(role, Group, Permission)
+    # Each partner's reporter group too: a permission added to the reporter role reaches existing partners.
+    from projects.models import Partner
+    from projects.services import partner_reporter_group_sync
+
+    for partner in Partner.objects.all():
+        partner_reporter_group_sync(partner=partner)
 
 
 class CmsConfig(AppConfig):

@@ -36,6 +36,13 @@ PROPOSALS = ["projects.callforproposals", "projects.proposal", "projects.proposa
 PROPOSAL_HISTORY = ["projects.proposaltransition"]
 PROPOSAL_ENDORSEMENT = ["projects.proposalendorsement"]
 ALL_PROPOSAL_RECORDS = PROPOSALS + PROPOSAL_HISTORY + PROPOSAL_ENDORSEMENT
+# The results framework (issue 7): the logic model, PMF indicators, project results, indicators and periods.
+# MCET maintains them; the RWG, auditors and department officers read them (officers: of the projects they see).
+RESULTS = ["projects.outcome", "projects.envelopeindicator", "projects.result", "projects.indicator",
+           "projects.indicatorperiod"]
+# Partner reporting: schedules, reports and their values are MCET's; a partner's reporters fill their own.
+REPORTING = ["projects.reportschedule", "projects.partnerreport", "projects.partnerreportvalue"]
+REPORT_HISTORY = ["projects.partnerreporttransition"]  # written by the reporting service only
 # Records of the system itself: the audit trail and import runs.
 IMPORT_RUNS = {"mcee.importrun": ("view",)}
 AUDIT_TRAIL = {"auditlog.logentry": ("view",)}
@@ -71,7 +78,8 @@ MCET_ADMIN = Role(
     {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION
               + MCET_MAINTAINED, ALL),
      **AUDIT_TRAIL, **IMPORT_RUNS, **RANKING_WEIGHTS,
-     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,))},
+     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,)),
+     **_perms(RESULTS + REPORTING, ALL), **_perms(REPORT_HISTORY, (VIEW,))},
     ADMIN_ACCESS + USER_MANAGEMENT,
 )
 MCET_STAFF = Role(
@@ -79,7 +87,8 @@ MCET_STAFF = Role(
     _("All portfolio, country, engagement and brief data; cannot manage users."),
     {**_perms(PORTFOLIO + COUNTRY_DATA + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + ESCALATION + MCET_MAINTAINED, ALL),
      **_perms(REFERENCE, (VIEW,)), **IMPORT_RUNS,
-     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,))},
+     **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,)),
+     **_perms(RESULTS + REPORTING, ALL), **_perms(REPORT_HISTORY, (VIEW,))},
     ADMIN_ACCESS,
 )
 RWG_MEMBER = Role(
@@ -88,7 +97,8 @@ RWG_MEMBER = Role(
     {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + PLANS + ESCALATION + MCET_MAINTAINED,
               (VIEW,)),
      **_perms(RWG_RECORDS, (VIEW, ADD, CHANGE)),
-     **_perms(PROPOSALS + PROPOSAL_HISTORY, (VIEW,)), **_perms(PROPOSAL_ENDORSEMENT, (VIEW, ADD, CHANGE))},
+     **_perms(PROPOSALS + PROPOSAL_HISTORY, (VIEW,)), **_perms(PROPOSAL_ENDORSEMENT, (VIEW, ADD, CHANGE)),
+     **_perms(RESULTS + REPORTING + REPORT_HISTORY, (VIEW,))},
     ADMIN_ACCESS,
 )
 AUDITOR = Role(
@@ -96,7 +106,7 @@ AUDITOR = Role(
     _("Reads everything, the audit trail included; changes nothing."),
     {**_perms(PORTFOLIO + COUNTRY_DATA + REFERENCE + ENGAGEMENT_DATA + RWG_RECORDS + PLANS + MCET_MAINTAINED,
               (VIEW,)),
-     **AUDIT_TRAIL, **IMPORT_RUNS, **_perms(ALL_PROPOSAL_RECORDS, (VIEW,))},
+     **AUDIT_TRAIL, **IMPORT_RUNS, **_perms(ALL_PROPOSAL_RECORDS + RESULTS + REPORTING + REPORT_HISTORY, (VIEW,))},
     ADMIN_ACCESS,
 )
 
@@ -109,11 +119,11 @@ OFFICER_GROUP_NAMES = {"cbsa": "CBSA officers", "gac": "GAC officers", "ps": "Pu
 def department_officer_role(department_code: str) -> Role:
     return Role(
         f"officer_{department_code}", OFFICER_GROUP_NAMES[department_code], _("Department officer"),
-        _("Reads countries, projects, approved key messages and briefs; logs engagements and changes "
-          "those of its own department."),
+        _("Reads countries, projects and their results, approved key messages and briefs; logs engagements "
+          "and changes those of its own department."),
         {**_perms(["projects.project", "projects.partner", "projects.priorityarea", "projects.projectcountry"]
                   + COUNTRY_DATA[:1] + ASYLUM_STATISTICS + TRAVEL_DOCUMENTS + REFERENCE + KEY_MESSAGES
-                  + RESPONSIBILITIES + DISSEMINATION[:2], (VIEW,)),
+                  + RESPONSIBILITIES + DISSEMINATION[:2] + RESULTS, (VIEW,)),
          **_perms(ENGAGEMENT_DATA, ALL),
          # Acknowledging what reached the department is a change to its recipient row.
          **_perms(DISSEMINATION[2:], (VIEW, CHANGE))},
@@ -134,8 +144,11 @@ def partner_reporter_role(partner_acronym: str) -> Role:
         PARTNER_REPORTER, partner_reporter_group_name(partner_acronym),
         _("Implementing-partner reporter"),
         _("Sees its own partner's projects only and reports their progress."),
-        {**_perms(["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline"],
-                  (VIEW,))},
+        {**_perms(["projects.project", "projects.partner", "projects.projectcountry", "projects.fundingline",
+                   "projects.outcome", "projects.result", "projects.indicator", "projects.indicatorperiod",
+                   "projects.reportschedule"] + REPORT_HISTORY, (VIEW,)),
+         # Its own reports only, while they are to be submitted or returned (projects.access.ReportRule).
+         "projects.partnerreport": (VIEW, CHANGE), "projects.partnerreportvalue": (VIEW, ADD, CHANGE)},
         ADMIN_ACCESS,
     )
 

@@ -1,6 +1,7 @@
 """Who sees which part of the portfolio (rules for mcee.access)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mcee.access import FULL_SCOPE_ROLES, ModelRule, register_rule, visible
 from mcee.roles import AUDITOR, MCET_ADMIN, MCET_STAFF, PARTNER_REPORTER, RWG_MEMBER
@@ -114,3 +115,57 @@ def register_proposals():
                   m.ProposalTransition, m.ProposalEndorsement, m.Review):
         register_rule(ProposalRule(model, user_grant_model=getattr(m, f"{model.__name__}UserObjectPermission"),
                                    group_grant_model=getattr(m, f"{model.__name__}GroupObjectPermission")))
+
+
+# --- The results framework and partner reporting (issue 7, second part) ---
+# Results, indicators, periods, schedules and reports follow their project: whoever sees the project sees
+# them, if their role reads that kind at all (department officers read results, not partner reports). A
+# partner's reporters thus reach their own partner's projects only, through the ``view_partner`` grant.
+class ProjectPathRule(ModelRule):
+    """Objects reached through their project (``path`` to it: "project", "result__project", ...)."""
+
+    def __init__(self, model, path, **kwargs):
+        super().__init__(model, **kwargs)
+        self.path = path
+
+    def scope(self, user, roles):
+        if roles & FULL_SCOPE_ROLES:
+            return None
+        return Q(**{f"{self.path}__in": visible(user, Project)})
+
+
+class ReportRule(ProjectPathRule):
+    """A partner's reporters change their own reports (and the values in them) only while the report is
+    to be submitted or returned to them; once submitted, it is MCET's to accept or return."""
+
+    def __init__(self, model, path, status_path, **kwargs):
+        kwargs.setdefault("change_refused", _("This report is with MCET (submitted or accepted): it can be "
+                                              "changed only if MCET returns it."))
+        super().__init__(model, path, **kwargs)
+        self.status_path = status_path
+
+    def change_scope(self, user, roles):
+        from .models import OPEN_STATUSES
+
+        base = self.scope(user, roles)
+        if base is None:
+            return None
+        return base & Q(**{f"{self.status_path}__in": OPEN_STATUSES})
+
+
+def register_results():
+    from . import models as m
+
+    def grants(model):
+        return {"user_grant_model": getattr(m, f"{model.__name__}UserObjectPermission"),
+                "group_grant_model": getattr(m, f"{model.__name__}GroupObjectPermission")}
+
+    for model in (m.Outcome, m.EnvelopeIndicator):
+        register_rule(ReferenceRule(model, **grants(model)))
+    for model, path in ((m.Result, "project"), (m.Indicator, "result__project"),
+                        (m.IndicatorPeriod, "indicator__result__project"), (m.ReportSchedule, "project"),
+                        (m.PartnerReportTransition, "report__project")):
+        register_rule(ProjectPathRule(model, path, **grants(model)))
+    register_rule(ReportRule(m.PartnerReport, "project", "status", **grants(m.PartnerReport)))
+    register_rule(ReportRule(m.PartnerReportValue, "report__project", "report__status",
+                             **grants(m.PartnerReportValue)))

@@ -14,6 +14,17 @@ class ProjectsConfig(AppConfig):
 
         access.register()
         access.register_proposals()
+        access.register_results()
+        from . import results_reports  # noqa: F401  (registers the PMF roll-up report)
+        from .models import reporting as reporting_models
+        from .models import results as results_models
+
+        for model in (results_models.Outcome, results_models.EnvelopeIndicator, results_models.Result,
+                      results_models.IndicatorPeriod, reporting_models.ReportSchedule,
+                      reporting_models.PartnerReportValue, reporting_models.PartnerReportTransition):
+            auditlog.register(model)
+        auditlog.register(results_models.Indicator)
+        auditlog.register(reporting_models.PartnerReport, exclude_fields=["updated_at"])
         from . import proposal_reports  # noqa: F401  (registers the proposal cycle-time report)
         from .models import proposals as proposal_models
 
@@ -23,8 +34,9 @@ class ProjectsConfig(AppConfig):
                       proposal_models.ProposalTransition, proposal_models.ProposalEndorsement, proposal_models.Review):
             auditlog.register(model)
         auditlog.register(Project, m2m_fields={"priority_areas"})
-        for model in (Envelope, PriorityArea, Partner, ProjectCountry, FundingLine, KeyMessage):
+        for model in (Envelope, PriorityArea, Partner, ProjectCountry, FundingLine):
             auditlog.register(model)
+        auditlog.register(KeyMessage, m2m_fields={"evidence_periods"})
 
         # The portfolio workbook can be imported from the admin (slug: projects.imports.IMPORT_KIND).
         from mcee.import_kinds import ImportKind

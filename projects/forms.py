@@ -27,10 +27,32 @@ class KeyMessageAdminForm(WagtailAdminModelForm):
     """A key message is written and corrected as a draft only; approval and retirement are actions of
     their own (``projects.services``), never a field of this form."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("evidence_periods")
+        if field is not None:
+            # Reported periods only, labelled with their project and indicator; the project is checked on saving.
+            from django.db.models import Q
+
+            from .models import IndicatorPeriod
+
+            field.queryset = (IndicatorPeriod.objects.filter(Q(actual_value__isnull=False) | ~Q(actual_text=""))
+                              .select_related("indicator__result__project")
+                              .order_by("indicator__result__project__reference", "indicator", "period_start"))
+            field.label_from_instance = lambda p: f"{p.indicator.result.project.reference} · {p}"
+
     def clean(self):
         cleaned = super().clean()
         try:
             ensure_key_message_editable(self.instance)
         except ValidationError as exc:
             self.add_error(None, exc)
+        project = cleaned.get("project")
+        if project is not None and cleaned.get("evidence_periods"):
+            from .results_services import validate_key_message_evidence
+
+            try:
+                validate_key_message_evidence(project=project, periods=cleaned["evidence_periods"])
+            except ValidationError as exc:
+                self.add_error("evidence_periods", exc)
         return cleaned

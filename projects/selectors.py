@@ -142,3 +142,14 @@ def envelope_summary(*, today: dt.date | None = None) -> EnvelopeSummary:
             for y in sorted(years)
         ],
     )
+
+
+# The results framework and partner reporting have their own modules; what the country brief, the dashboard
+# and the reminders call is re-exported here.
+from .reporting_selectors import ReportDue, partner_reporters, partner_reports_due, partner_reports_overdue  # noqa: E402
+from .results_selectors import IndicatorResult, PmfRollup, indicator_results_for_projects, pmf_rollup  # noqa: E402
+
+__all__ = ["CategoryFunding", "EnvelopeSummary", "EnvelopeYear", "IndicatorResult", "PmfRollup", "PriorityAreaCount",
+           "ReportDue", "envelope_summary", "funding_by_category_and_fiscal_year", "indicator_results_for_projects",
+           "partner_reporters", "partner_reports_due", "partner_reports_overdue", "pmf_rollup", "project_list",
+           "projects_by_priority_area"]

@@ -139,6 +139,8 @@ class KeyMessageInspectView(InspectView):
         may_change = bool(access.can(self.request.user, access.CHANGE, self.object))
         context["may_approve"] = may_change and self.object.status == KeyMessageStatus.DRAFT
         context["may_retire"] = may_change and self.object.status == KeyMessageStatus.APPROVED
+        context["evidence_periods"] = self.object.evidence_periods.select_related(
+            "indicator__result__project").order_by("indicator", "period_start")
         return context
 
 
@@ -177,6 +179,7 @@ class KeyMessageViewSet(ProtectedSnippetViewSet):
         FieldRowPanel([FieldPanel("project"), FieldPanel("country")]),
         FieldPanel("text_en"),
         FieldPanel("text_fr"),
+        FieldPanel("evidence_periods"),
         FieldPanel("evidence"),
     ]
 
@@ -251,4 +254,5 @@ def add_envelope_panel(request, panels):
     if access.can(request.user, access.VIEW, FundingLine) and not access.is_scoped(request.user, FundingLine):
         panels.append(EnvelopePanel())
 
-from . import admin_proposals  # noqa: E402, F401  (calls for proposals, proposals and reviews: menu group "Proposals")
+# The menu groups "Proposals" (calls, proposals, reviews) and "Results" (results framework, partner reports).
+from . import admin_proposals, admin_results  # noqa: E402, F401

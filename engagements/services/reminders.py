@@ -6,6 +6,9 @@ engagements happening soon with the country's approved key messages.
   an address) gets it in their language, and the owner department's shared mailbox in both.
 - **Engagements**: a planned engagement within ``MCEE_REMINDER_ENGAGEMENT_DAYS`` days (today
   included) reminds its lead officer, with the country's approved key messages in their language.
+- **Partner reports**: a report not yet submitted (or returned and not resubmitted) due within
+  ``MCEE_REMINDER_REPORT_DAYS`` days (today included) is *due soon*; one past its due date is
+  *overdue*. Each active reporter of the project's partner (with an address) gets it in their language.
 - **Once**: each (event, address) is written in the ``ReminderSent`` ledger in the same transaction
   as the sending; a message that fails to send leaves no row (it is tried again the next day) and
   does not stop the others. An event names what it is about and its date
@@ -43,7 +46,8 @@ from ..models import Engagement, EngagementStatus, FollowUp, FollowUpStatus, Rem
 logger = logging.getLogger(__name__)
 
 FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, ENGAGEMENT_SOON = "follow-up-due", "follow-up-overdue", "engagement-soon"
-KINDS = (FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, ENGAGEMENT_SOON)
+REPORT_DUE, REPORT_OVERDUE = "partner-report-due", "partner-report-overdue"
+KINDS = (FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, ENGAGEMENT_SOON, REPORT_DUE, REPORT_OVERDUE)
 BILINGUAL = None  # the language of a message to a shared mailbox: English then French
 LANGUAGES = ("en", "fr")
 
@@ -154,7 +158,31 @@ def engagement_reminders(*, today: dt.date) -> list[Reminder]:
     return reminders
 
 
+def partner_report_reminders(*, today: dt.date) -> list[Reminder]:
+    """Reports due soon or overdue, to each reporter of the project's partner. The same report overdue is
+    one event (reminded once), and due soon another: a partner hears before and after the due date."""
+    from projects.selectors import partner_reporters, partner_reports_due, partner_reports_overdue
+
+    rows = (partner_reports_overdue(today=today)
+            + partner_reports_due(today=today, within_days=settings.MCEE_REMINDER_REPORT_DAYS))
+    reporters = partner_reporters(partner_ids={row.partner.pk for row in rows})
+    reminders = []
+    for row in rows:
+        overdue = row.days_overdue > 0
+        kind = REPORT_OVERDUE if overdue else REPORT_DUE
+        event = f"{kind}:{row.report.pk}:{row.due_on.isoformat()}"
+        context = {"report": row.report, "project": row.project, "partner": row.partner, "overdue": overdue,
+                   "days_left": row.days_left, "days_late": row.days_overdue, "returned": row.status == "returned",
+                   "url": _admin_url("wagtailsnippets_projects_partnerreport:inspect", row.report.pk)}
+        for user in reporters.get(row.partner.pk, []):
+            if _person(user):
+                reminders.append(Reminder(kind, event, user.email.strip(), user_language(user), context))
+    return reminders
+
+
 def _template_kind(kind: str) -> str:
+    if kind in (REPORT_DUE, REPORT_OVERDUE):
+        return "partner_report"
     return "engagement" if kind == ENGAGEMENT_SOON else "follow_up"
 
 
@@ -209,7 +237,8 @@ def send_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> Re
     """Send every reminder due on ``today`` that was not sent before; a dry run sends and writes nothing."""
     today = today or timezone.localdate()
     run = ReminderRun(today=today, dry_run=dry_run)
-    reminders = follow_up_reminders(today=today) + engagement_reminders(today=today)
+    reminders = (follow_up_reminders(today=today) + engagement_reminders(today=today)
+                 + partner_report_reminders(today=today))
     done = set(ReminderSent.objects.filter(event__in={r.event for r in reminders})
                .values_list("event", "recipient"))
     pending = []

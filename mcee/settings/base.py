@@ -243,6 +243,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mcee-no-reply@localho
 # overdue ones), and planned engagements within this many days.
 MCEE_REMINDER_FOLLOW_UP_DAYS = int(os.environ.get("MCEE_REMINDER_FOLLOW_UP_DAYS", "3"))
 MCEE_REMINDER_ENGAGEMENT_DAYS = int(os.environ.get("MCEE_REMINDER_ENGAGEMENT_DAYS", "7"))
+# Partner reports not yet submitted and due within this many days (and overdue ones) remind the partner's reporters.
+MCEE_REMINDER_REPORT_DAYS = int(os.environ.get("MCEE_REMINDER_REPORT_DAYS", "14"))
 
 # Key of the keyed hash (HMAC-SHA256) that stands for a travel-document case reference; the
 # reference itself is never stored. Production requires it from the environment.

@@ -1,5 +1,7 @@
-"""The portfolio (``portfolio``: envelope, partners, priority areas, projects, funding, key messages) and
-calls for proposals with their proposals, reviews and review workflow (``proposals``)."""
+"""The portfolio (``portfolio``: envelope, partners, priority areas, projects, funding, key messages),
+calls for proposals with their proposals, reviews and review workflow (``proposals``), the results framework
+(``results``: logic model, PMF indicators, project results, indicators, periods) and partner reporting
+(``reporting``: schedules, reports, reported values, status changes)."""
 
 from .portfolio import (
     LARGE_PROJECT_LIMIT,
@@ -62,6 +64,46 @@ from .proposals import (
     ReviewGroupObjectPermission,
     ReviewUserObjectPermission,
 )
+from .reporting import (
+    FREQUENCY_MONTHS,
+    OPEN_STATUSES,
+    PartnerReport,
+    PartnerReportGroupObjectPermission,
+    PartnerReportTransition,
+    PartnerReportTransitionGroupObjectPermission,
+    PartnerReportTransitionUserObjectPermission,
+    PartnerReportUserObjectPermission,
+    PartnerReportValue,
+    PartnerReportValueGroupObjectPermission,
+    PartnerReportValueUserObjectPermission,
+    ReportFrequency,
+    ReportSchedule,
+    ReportScheduleGroupObjectPermission,
+    ReportScheduleUserObjectPermission,
+    ReportStatus,
+)
+from .results import (
+    Accumulation,
+    EnvelopeIndicator,
+    EnvelopeIndicatorGroupObjectPermission,
+    EnvelopeIndicatorUserObjectPermission,
+    Indicator,
+    IndicatorGroupObjectPermission,
+    IndicatorKind,
+    IndicatorPeriod,
+    IndicatorPeriodGroupObjectPermission,
+    IndicatorPeriodUserObjectPermission,
+    IndicatorUserObjectPermission,
+    Outcome,
+    OutcomeGroupObjectPermission,
+    OutcomeLevel,
+    OutcomeUserObjectPermission,
+    Result,
+    ResultGroupObjectPermission,
+    ResultUserObjectPermission,
+    period_label,
+    same_unit,
+)
 
 __all__ = [
     "LARGE_PROJECT_LIMIT", "MAX_PLANNED_MONTHS", "MONEY", "SMALL_PROJECT_LIMIT", "Envelope",
@@ -80,4 +122,15 @@ __all__ = [
     "ProposalGroupObjectPermission", "ProposalState", "ProposalTransition", "ProposalTransitionGroupObjectPermission",
     "ProposalTransitionUserObjectPermission", "ProposalUserObjectPermission", "Recommendation", "Review",
     "ReviewGroupObjectPermission", "ReviewUserObjectPermission",
+    "FREQUENCY_MONTHS", "OPEN_STATUSES", "PartnerReport", "PartnerReportGroupObjectPermission",
+    "PartnerReportTransition", "PartnerReportTransitionGroupObjectPermission",
+    "PartnerReportTransitionUserObjectPermission", "PartnerReportUserObjectPermission", "PartnerReportValue",
+    "PartnerReportValueGroupObjectPermission", "PartnerReportValueUserObjectPermission", "ReportFrequency",
+    "ReportSchedule", "ReportScheduleGroupObjectPermission", "ReportScheduleUserObjectPermission", "ReportStatus",
+    "Accumulation", "EnvelopeIndicator", "EnvelopeIndicatorGroupObjectPermission",
+    "EnvelopeIndicatorUserObjectPermission", "Indicator", "IndicatorGroupObjectPermission", "IndicatorKind",
+    "IndicatorPeriod", "IndicatorPeriodGroupObjectPermission", "IndicatorPeriodUserObjectPermission",
+    "IndicatorUserObjectPermission", "Outcome", "OutcomeGroupObjectPermission", "OutcomeLevel",
+    "OutcomeUserObjectPermission", "Result", "ResultGroupObjectPermission", "ResultUserObjectPermission",
+    "period_label", "same_unit",
 ]

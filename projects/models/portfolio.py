@@ -322,6 +322,10 @@ class KeyMessage(AuditedMixin, models.Model):
     text_fr = models.TextField(_("message (French)"), max_length=1000)
     evidence = models.TextField(_("evidence"), blank=True,
                                 help_text=_("The results behind the message: indicator, period and value."))
+    evidence_periods = models.ManyToManyField(
+        "projects.IndicatorPeriod", blank=True, related_name="key_messages",
+        verbose_name=_("indicator results behind it"),
+        help_text=_("The reported periods of the project's indicators that the message rests on."))
     status = models.CharField(_("status"), max_length=20, choices=KeyMessageStatus.choices,
                               default=KeyMessageStatus.DRAFT)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

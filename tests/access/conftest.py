@@ -35,9 +35,16 @@ from mcee.roles import STANDING_ROLES, sync_role_group
 from projects.models import (
     CallForProposals,
     Envelope,
+    EnvelopeIndicator,
     FundingLine,
+    Indicator,
+    IndicatorPeriod,
     KeyMessage,
+    Outcome,
     Partner,
+    PartnerReport,
+    PartnerReportTransition,
+    PartnerReportValue,
     PriorityArea,
     Project,
     ProjectCountry,
@@ -48,6 +55,8 @@ from projects.models import (
     ProposalDocument,
     ProposalEndorsement,
     ProposalTransition,
+    ReportSchedule,
+    Result,
     Review,
 )
 
@@ -186,6 +195,39 @@ def world(db):
     objects["projects.review"] = (
         Review.objects.create(proposal=proposal_in, recommendation="recommend", **review),
         Review.objects.create(proposal=proposal_out, recommendation="not_recommend", **review))
+    # The results framework and partner reports (issue 7, second part): IOM's (inside) and UNHCR's (outside).
+    objects["projects.outcome"] = (Outcome.objects.get(code="ACT-1"), Outcome.objects.get(code="IMM-3"))
+    imm3 = objects["projects.outcome"][1]
+    objects["projects.envelopeindicator"] = (
+        EnvelopeIndicator.objects.create(code="pmf-in", name_en="WORLD-PMF-IN", name_fr="CMR", unit="cases",
+                                         outcome=imm3),
+        EnvelopeIndicator.objects.create(code="pmf-out", name_en="WORLD-PMF-OUT", name_fr="CMR", unit="days",
+                                         outcome=imm3))
+    results = (Result.objects.create(project=inside_project, outcome=imm3, title_en="WORLD-RESULT-IN"),
+               Result.objects.create(project=outside_project, outcome=imm3, title_en="WORLD-RESULT-OUT"))
+    objects["projects.result"] = results
+    indicators = tuple(
+        Indicator.objects.create(result=result, name_en=name, unit="cases", baseline_value=0,
+                                 baseline_date=dt.date(2021, 4, 1), target_value=100)
+        for result, name in zip(results, ("WORLD-INDICATOR-IN", "WORLD-INDICATOR-OUT"), strict=True))
+    objects["projects.indicator"] = indicators
+    objects["projects.indicatorperiod"] = tuple(
+        IndicatorPeriod.objects.create(indicator=indicator, period_start=dt.date(2021, 4, 1),
+                                       period_end=dt.date(2021, 9, 30), target_value=50, actual_value=40)
+        for indicator in indicators)
+    objects["projects.reportschedule"] = (ReportSchedule.objects.create(project=inside_project),
+                                          ReportSchedule.objects.create(project=outside_project))
+    reports = tuple(
+        PartnerReport.objects.create(project=project, period_start=dt.date(2021, 4, 1),
+                                     period_end=dt.date(2021, 9, 30), due_on=dt.date(2021, 10, 30))
+        for project in (inside_project, outside_project))
+    objects["projects.partnerreport"] = reports
+    objects["projects.partnerreportvalue"] = tuple(
+        PartnerReportValue.objects.create(report=report, indicator=indicator, value=40)
+        for report, indicator in zip(reports, indicators, strict=True))
+    objects["projects.partnerreporttransition"] = tuple(
+        PartnerReportTransition.objects.create(report=report, from_status="draft", to_status="submitted")
+        for report in reports)
     # The newest entry of the audit trail, so that it is on the trail's first page.
     entry = LogEntry.objects.order_by("-timestamp", "-pk").first()
     objects["auditlog.logentry"] = (entry, entry)

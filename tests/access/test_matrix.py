@@ -39,6 +39,12 @@ PROPOSALS = ["projects.callforproposals", "projects.proposal", "projects.proposa
              "projects.proposalbudgetline", "projects.proposaldocument", "projects.proposaltransition",
              "projects.proposalendorsement", "projects.review"]
 MODELS += PROPOSALS
+# The results framework and partner reporting (issue 7, second part).
+RESULTS = ["projects.outcome", "projects.envelopeindicator", "projects.result", "projects.indicator",
+           "projects.indicatorperiod"]
+REPORTING = ["projects.reportschedule", "projects.partnerreport", "projects.partnerreportvalue",
+             "projects.partnerreporttransition"]
+MODELS += RESULTS + REPORTING
 
 
 def row(read, write=NONE):
@@ -81,6 +87,12 @@ def officer(engagement_reach):
         "engagements.distribution": row(engagement_reach),  # what was sent to its department
         # acknowledging is changing its own department's recipient row; never deleting it
         "engagements.distributionrecipient": {**row(engagement_reach, engagement_reach), "delete": NONE},
+        # the logic model and the PMF; results of the projects they see (not those still in the pipeline)
+        "projects.outcome": row(ALL),
+        "projects.envelopeindicator": row(ALL),
+        "projects.result": row(SCOPED),
+        "projects.indicator": row(SCOPED),
+        "projects.indicatorperiod": row(SCOPED),
     }
 AUDITOR_RWG = {"engagements.rwgdecision": row(SCOPED), "engagements.escalationstep": row(NONE)}
 
@@ -101,6 +113,15 @@ EXPECTED = {
         "projects.partner": row(SCOPED),
         "projects.projectcountry": row(SCOPED),
         "projects.fundingline": row(SCOPED),
+        # its own partner's results and reports; it fills its open reports (the inside one is to be submitted)
+        "projects.outcome": row(ALL),
+        "projects.result": row(SCOPED),
+        "projects.indicator": row(SCOPED),
+        "projects.indicatorperiod": row(SCOPED),
+        "projects.reportschedule": row(SCOPED),
+        "projects.partnerreport": {**row(SCOPED), "change": SCOPED},
+        "projects.partnerreportvalue": {**row(SCOPED), "change": SCOPED},
+        "projects.partnerreporttransition": row(SCOPED),
     }),
     "no_role": everything(NONE),
 }
@@ -109,6 +130,9 @@ EXPECTED["officer_ircc"] = EXPECTED["officer_ps"]
 for _role in ("mcet_admin", "mcet_staff"):
     EXPECTED[_role]["projects.proposaltransition"] = row(ALL)
 EXPECTED["rwg_member"]["projects.proposalendorsement"] = {**row(ALL), "change": ALL}
+# Report status changes are written by the reporting service only.
+for _role in ("mcet_admin", "mcet_staff"):
+    EXPECTED[_role]["projects.partnerreporttransition"] = row(ALL)
 
 CELLS = [(role, model) for role in EXPECTED for model in MODELS]
 
@@ -170,12 +194,22 @@ ADMIN_URLS = {
     "engagements.responsibility": "wagtailsnippets_engagements_responsibility",
     "engagements.disseminationplan": "wagtailsnippets_engagements_disseminationplan",
     "engagements.distribution": "wagtailsnippets_engagements_distribution",
+    "projects.outcome": "wagtailsnippets_projects_outcome",
+    "projects.envelopeindicator": "wagtailsnippets_projects_envelopeindicator",
+    "projects.result": "wagtailsnippets_projects_result",
+    "projects.indicator": "wagtailsnippets_projects_indicator",
+    "projects.reportschedule": "wagtailsnippets_projects_reportschedule",
+    "projects.partnerreport": "wagtailsnippets_projects_partnerreport",
 }
 ADMIN_CELLS = [(role, model) for role in EXPECTED for model in ADMIN_URLS]
 
 
 def _marker(obj, export=False):
     """Text that appears on a page (or in an export) only when this object is shown."""
+    if hasattr(obj, "due_days") or (hasattr(obj, "due_on") and hasattr(obj, "narrative")):
+        return obj.project.reference  # report schedules and partner reports: their project
+    if hasattr(obj, "outcome") and hasattr(obj, "title_en"):  # project results
+        return obj.title_en
     if hasattr(obj, "value_for_money"):  # proposal reviews: their proposal's title
         return obj.proposal.title_en
     if hasattr(obj, "opens_on") or hasattr(obj, "requested_amount"):  # calls for proposals, proposals

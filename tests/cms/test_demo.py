@@ -152,3 +152,69 @@ def test_seeding_twice_leaves_engagements_and_travel_documents_alone():
     seed()
     assert (Engagement.objects.count(), FollowUp.objects.count(), Responsibility.objects.count(),
             TravelDocumentMonth.objects.count(), TravelDocumentCase.objects.count()) == before
+
+
+def test_demo_results_follow_the_evaluation_s_finding_2_and_roll_up_into_the_pmf():
+    from projects.models import Indicator, IndicatorPeriod, KeyMessage, PartnerReport, ReportStatus
+    from projects.selectors import indicator_results_for_projects, partner_reports_overdue, pmf_rollup
+
+    seed()
+    projects = list(Project.objects.all())
+    results = indicator_results_for_projects(projects=projects)
+    assert all(results[p.pk] for p in projects)  # every demo project has indicators
+    registrations = next(r for rows in results.values() for r in rows if r.unit == "registrations a month")
+    assert (registrations.baseline_value, registrations.latest_actual) == (Decimal("1380.00"), Decimal("2900.00"))
+    cases = IndicatorPeriod.objects.filter(indicator__name_en="Trafficking and smuggling cases supported",
+                                           indicator__result__project__reference="MCEE-2021-008")
+    assert sum(p.actual_value for p in cases) > 1000
+    assert Indicator.objects.filter(kind="qualitative").exists()
+    codes = {row.indicator.code for row in pmf_rollup()}
+    assert codes == {"PMF-1", "PMF-2", "PMF-3", "PMF-4"}
+    statuses = set(PartnerReport.objects.values_list("status", flat=True))
+    assert statuses == {ReportStatus.ACCEPTED, ReportStatus.SUBMITTED, ReportStatus.DRAFT}
+    overdue = partner_reports_overdue(today=timezone_today())
+    assert [(r.partner.acronym, r.project.reference) for r in overdue] == [("IOM", "MCEE-2021-009")]
+    submitted = PartnerReport.objects.get(status=ReportStatus.SUBMITTED)
+    # a submitted report's actuals are not the indicators' results until MCET accepts it
+    assert not IndicatorPeriod.objects.filter(indicator__result__project=submitted.project,
+                                              period_start=submitted.period_start,
+                                              actual_value__isnull=False).exists()
+    message = KeyMessage.objects.get(project__reference="MCEE-2019-002", status="approved")
+    assert [p.actual_value for p in message.evidence_periods.order_by("period_end")] == [Decimal("2300.00"),
+                                                                                         Decimal("2900.00")]
+    before = (Indicator.objects.count(), IndicatorPeriod.objects.count(), PartnerReport.objects.count())
+    seed()
+    assert (Indicator.objects.count(), IndicatorPeriod.objects.count(), PartnerReport.objects.count()) == before
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def test_the_demo_reporter_fills_and_submits_iom_s_due_report(settings, client):
+    from django.urls import reverse
+
+    from projects.models import IndicatorPeriod, PartnerReport, ReportStatus
+
+    settings.DEBUG = True
+    seed()
+    call_command("demo_users", stdout=io.StringIO())
+    user = get_user_model().objects.get(username="iom.reporter")
+    assert user.check_password("demo-iom-reporter-2026")
+    client.force_login(user)
+    listing = client.get(reverse("wagtailsnippets_projects_partnerreport:list")).content.decode()
+    assert "MCEE-2021-009" in listing and "MCEE-2022-010" not in listing  # IOM's only, not UNHCR's
+    report = PartnerReport.objects.get(project__reference="MCEE-2021-009", status=ReportStatus.DRAFT)
+    form = client.get(reverse("wagtailsnippets_projects_partnerreport:edit", args=[report.pk]))
+    assert form.status_code == 200
+    indicator = report.project.results.get().indicators.get()
+    response = client.post(reverse("wagtailsnippets_projects_partnerreport:edit", args=[report.pk]), {
+        "narrative": "Two trainings held.", "risks": "None new.", "next_steps": "Close the project.",
+        f"indicator_{indicator.pk}": "41"})
+    assert response.status_code == 302
+    client.post(reverse("wagtailsnippets_projects_partnerreport:move", args=[report.pk]), {"to_status": "submitted"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert IndicatorPeriod.objects.get(indicator=indicator, period_start=report.period_start).actual_value is None

@@ -347,6 +347,8 @@ def test_the_command_prints_a_summary_per_kind(engagement, xa, people):
         "Follow-ups due soon: 0 sent, 0 already sent, 0 failed.",
         "Overdue follow-ups: 2 sent, 0 already sent, 0 failed.",
         "Engagements soon: 1 sent, 0 already sent, 0 failed.",
+        "Partner reports due soon: 0 sent, 0 already sent, 0 failed.",
+        "Overdue partner reports: 0 sent, 0 already sent, 0 failed.",
     ]
     out = io.StringIO()
     call_command("send_reminders", "--today", "2025-06-10", stdout=out)
@@ -373,3 +375,84 @@ def test_finding_reminders_takes_the_same_queries_for_one_or_many(engagement, xa
         follow_up(engagement, TODAY + dt.timedelta(days=n % 3), owner=people(f"owner{n}", language="fr"))
         planned(xa if n % 2 else messages_world["xb"], TODAY + dt.timedelta(days=2), officer)
     assert queries() == few
+
+
+# --- partner reports ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reports():
+    """IOM's project with three half-year reports, due 2024-10-30, 2025-04-30 and 2025-10-30; its reporters."""
+    from projects.models import ReportFrequency, ReportSchedule
+    from projects.reporting_services import report_schedule_save
+    from tests.projects.results_helpers import project_of, reporter
+
+    project = project_of("IOM", start=D(2024, 4, 1), end=D(2025, 9, 30))
+    made = report_schedule_save(schedule=ReportSchedule(project=project, frequency=ReportFrequency.SEMI_ANNUAL))
+    return {"project": project, "reports": made,
+            "english": reporter(project.partner, "iom-en", "iom-en@example.invalid", "en"),
+            "french": reporter(project.partner, "iom-fr", "iom-fr@example.invalid", "fr")}
+
+
+def test_reporters_hear_of_a_report_due_soon_and_once_it_is_overdue_once_each(reports, settings):
+    from engagements.services.reminders import REPORT_DUE, REPORT_OVERDUE
+
+    settings.MCEE_REMINDER_REPORT_DAYS = 14
+    due = reports["reports"][1]  # due 2025-04-30
+    first = send_reminders(today=D(2025, 4, 16))  # 14 days ahead: due soon; the first report is overdue
+    assert first.results[REPORT_DUE].sent == 2 and first.results[REPORT_OVERDUE].sent == 2
+    send_reminders(today=D(2025, 4, 17))
+    send_reminders(today=D(2025, 4, 30))  # due today: still not overdue, and already reminded
+    events = sorted(ReminderSent.objects.filter(recipient="iom-en@example.invalid").values_list("event", flat=True))
+    assert events == sorted([f"{REPORT_DUE}:{due.pk}:2025-04-30",
+                             f"{REPORT_OVERDUE}:{reports['reports'][0].pk}:2024-10-30"])
+    send_reminders(today=D(2025, 5, 1))  # the day after: overdue, a new event, sent once
+    send_reminders(today=D(2025, 5, 2))
+    assert ReminderSent.objects.filter(event=f"{REPORT_OVERDUE}:{due.pk}:2025-04-30").count() == 2
+    assert len(sent_to("iom-fr@example.invalid")) == 3
+
+
+def test_report_reminders_are_in_each_reporter_s_language(reports):
+    send_reminders(today=D(2024, 10, 20))
+    english, = sent_to("iom-en@example.invalid")
+    french, = sent_to("iom-fr@example.invalid")
+    reference = reports["project"].reference
+    assert english.subject == f"MCEE reminder: report on {reference} due 2024-10-30"
+    assert "The report below is due on 2024-10-30, in 10 days." in english.body
+    assert english.body.startswith("PROTECTED B")
+    # (a subject is one line: its spaces, the non-breaking ones included, are plain spaces)
+    assert french.subject == f"Rappel ECEM : rapport sur {reference} à remettre le 2024-10-30"
+    assert "Le rapport ci-dessous est à remettre le 2024-10-30, dans 10 jours." in french.body
+    assert french.body.startswith("PROTÉGÉ B") and french.extra_headers["Content-Language"] == "fr"
+
+
+def test_submitted_reports_and_other_partners_reporters_get_nothing(reports):
+    from projects.models import PartnerReport, ReportStatus
+    from tests.projects.results_helpers import project_of, reporter
+
+    reporter(project_of("UNHCR", country="XB").partner, "unhcr-rep", "unhcr@example.invalid")
+    PartnerReport.objects.filter(pk=reports["reports"][0].pk).update(status=ReportStatus.SUBMITTED,
+                                                                     submitted_at="2024-10-01T00:00:00Z")
+    send_reminders(today=D(2024, 11, 5))
+    assert mail.outbox == []
+
+
+def test_finding_report_reminders_takes_the_same_queries_for_one_or_many(reports):
+    from engagements.services.reminders import partner_report_reminders
+    from projects.models import ReportFrequency, ReportSchedule
+    from projects.reporting_services import report_schedule_save
+    from tests.projects.results_helpers import project_of, reporter
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            found = partner_report_reminders(today=D(2026, 1, 1))
+        return len(captured), len(found)
+
+    few, found = queries()
+    assert found == 6  # three overdue reports, two reporters
+    for n, acronym in enumerate(("UNHCR", "UNODC", "ARK")):
+        project = project_of(acronym, country=f"X{'BCD'[n]}", start=D(2024, 4, 1), end=D(2025, 3, 31))
+        report_schedule_save(schedule=ReportSchedule(project=project, frequency=ReportFrequency.QUARTERLY))
+        reporter(project.partner, f"rep-{n}", f"rep-{n}@example.invalid", "fr")
+    many, found = queries()
+    assert found == 6 + 3 * 4 and many == few

@@ -1,4 +1,5 @@
-"""`python manage.py send_reminders`: the daily e-mail reminders (see engagements.services.reminders).
+"""`python manage.py send_reminders`: the daily e-mail reminders (see engagements.services.reminders):
+follow-ups, engagements and partner reports.
 
 Run it once a day (docs/operations.md). Running it twice sends nothing new: each reminder is sent
 once. ``--today`` replays a given day (tests, or catching up after an outage); ``--dry-run`` prints
@@ -13,7 +14,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from engagements.services.reminders import ENGAGEMENT_SOON, FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, send_reminders
+from engagements.services.reminders import (
+    ENGAGEMENT_SOON,
+    FOLLOW_UP_DUE,
+    FOLLOW_UP_OVERDUE,
+    REPORT_DUE,
+    REPORT_OVERDUE,
+    send_reminders,
+)
 
 
 def _day(value: str) -> dt.date:
@@ -24,7 +32,8 @@ def _day(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "E-mail the reminders due today: follow-ups due soon or overdue, and engagements happening soon."
+    help = ("E-mail the reminders due today: follow-ups due soon or overdue, engagements happening soon, and "
+            "partner reports due soon or overdue.")
 
     def add_arguments(self, parser: CommandParser):
         parser.add_argument("--today", help="The day to run for, as YYYY-MM-DD (default: today).")
@@ -41,7 +50,8 @@ class Command(BaseCommand):
                     self.stdout.write(_("Would send to %(to)s: %(subject)s") % {"to": ", ".join(message.to),
                                                                                 "subject": message.subject})
             labels = {FOLLOW_UP_DUE: _("Follow-ups due soon"), FOLLOW_UP_OVERDUE: _("Overdue follow-ups"),
-                      ENGAGEMENT_SOON: _("Engagements soon")}
+                      ENGAGEMENT_SOON: _("Engagements soon"), REPORT_DUE: _("Partner reports due soon"),
+                      REPORT_OVERDUE: _("Overdue partner reports")}
             failed = 0
             for kind, label in labels.items():
                 result = run.results[kind]
