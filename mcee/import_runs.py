@@ -70,9 +70,9 @@ def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
 
     actor = user if getattr(user, "is_authenticated", False) else None
     run = run or _take_queued_run(kind)
+    caller = current_source()  # where the import was started from: command, admin, api
     with audit_source(IMPORT, actor=actor):
         if run is None:
-            caller = current_source()  # where the import was started from: command, admin, api
             run = ImportRun.objects.create(kind=kind, file_name=Path(path).name, checksum=file_checksum(path),
                                            user=actor, source=caller)
         else:

@@ -13,6 +13,9 @@ class ProjectsConfig(AppConfig):
         from .models import Envelope, FundingLine, KeyMessage, Partner, PriorityArea, Project, ProjectCountry
 
         access.register()
+        from . import api
+
+        api.register_api()  # its endpoints under /api/v1/ (mcee.api)
         access.register_proposals()
         from . import proposal_reports  # noqa: F401  (registers the proposal cycle-time report)
         from .models import proposals as proposal_models

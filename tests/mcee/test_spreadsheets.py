@@ -94,7 +94,8 @@ def test_the_admin_listing_xlsx_neutralises_text_and_keeps_numbers(admin_client,
 
 def test_the_audit_trail_export_is_marked_and_safe(admin_client, db):
     Partner.objects.create(acronym="=1+2", name_en="Formula partner", organisation_type="40")
-    rows = list(csv.DictReader(io.StringIO(export_text(admin_client.get(reverse("audit_trail:index") + "?export=csv")))))
+    response = admin_client.get(reverse("audit_trail:index") + "?export=csv")
+    rows = list(csv.DictReader(io.StringIO(export_text(response))))
     assert "'=1+2" in {row["Record"] for row in rows}  # the partner's name in its entry, neutralised
     assert "=1+2" not in {row["Record"] for row in rows}
 
