@@ -105,7 +105,7 @@ class TDMonthlyRowSerializer(serializers.Serializer):
 
 
 class TDMonthlyBatchSerializer(serializers.Serializer):
-    rows = TDMonthlyRowSerializer(many=True, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
+    rows = TDMonthlyRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
 
 
 class TDCaseRowSerializer(serializers.Serializer):
@@ -122,7 +122,7 @@ class TDCaseRowSerializer(serializers.Serializer):
 
 
 class TDCaseBatchSerializer(serializers.Serializer):
-    rows = TDCaseRowSerializer(many=True, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
+    rows = TDCaseRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
 
 
 BATCH_RESPONSES = {
@@ -144,7 +144,11 @@ class TDBatchMixin:
         if not decision:
             raise exceptions.PermissionDenied(str(decision.reason))
         shape = batches.BatchSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
+        if not shape.is_valid():
+            return Response({"detail": _("The batch was refused; nothing was written. Send an object whose “rows” "
+                                         "is a list of 1 to 50,000 rows, each an object of column → value."),
+                             "import_run": None, "errors": batches.shape_errors(shape.errors)},
+                            status=status.HTTP_400_BAD_REQUEST)
         with api_audit(request):
             try:
                 run, result = batches.run_batch(rows=shape.validated_data["rows"], columns=self.batch_columns,

@@ -52,6 +52,21 @@ class BatchRefusedSerializer(serializers.Serializer):
     errors = BatchErrorSerializer(many=True)
 
 
+def shape_errors(errors) -> list[dict]:
+    """DRF's errors about a batch's shape, as the batch's row errors (``{"rows": {2: [...]}}`` is row 3)."""
+    found = []
+    for field, problems in (errors.items() if isinstance(errors, dict) else [(None, errors)]):
+        if isinstance(problems, dict):
+            for index, messages in problems.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    found.append({"row": int(index) + 1, "column": None, "reason": str(message)})
+        else:
+            for message in problems:
+                found.append({"row": None, "column": None if field in (None, "non_field_errors") else field,
+                              "reason": str(message)})
+    return found
+
+
 @dataclass
 class BatchRefused(Exception):
     run: ImportRun | None

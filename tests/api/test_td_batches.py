@@ -84,6 +84,9 @@ def test_an_unknown_field_is_refused_by_name(api_world, cbsa):
 def test_a_batch_that_is_not_a_list_of_rows_is_refused(api_world, cbsa, body):
     response = cbsa.post(MONTHLY, body, format="json")
     assert response.status_code == 400
+    refused = response.json()  # in the shape of any refused batch
+    assert refused["detail"].startswith("The batch was refused") and refused["import_run"] is None
+    assert refused["errors"] and all(set(error) == {"row", "column", "reason"} for error in refused["errors"])
     assert not ImportRun.objects.exists()
 
 
