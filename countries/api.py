@@ -105,7 +105,8 @@ class TDMonthlyRowSerializer(serializers.Serializer):
 
 
 class TDMonthlyBatchSerializer(serializers.Serializer):
-    rows = TDMonthlyRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
+    rows = TDMonthlyRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS,
+                                  help_text=_("At most 50,000 rows; the first is row 1 in errors."))
 
 
 class TDCaseRowSerializer(serializers.Serializer):
@@ -122,7 +123,8 @@ class TDCaseRowSerializer(serializers.Serializer):
 
 
 class TDCaseBatchSerializer(serializers.Serializer):
-    rows = TDCaseRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS, help_text=_("At most 50,000 rows; the first is row 1 in errors."))
+    rows = TDCaseRowSerializer(many=True, allow_empty=False, max_length=batches.MAX_BATCH_ROWS,
+                                  help_text=_("At most 50,000 rows; the first is row 1 in errors."))
 
 
 BATCH_RESPONSES = {

@@ -33,8 +33,8 @@ def test_the_api_keeps_to_its_schema(live_server, api_world, make_token, setting
     checked = []
     for operation in operations:
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, phases=[Phase.explicit, Phase.generate],
-                             suppress_health_check=list(HealthCheck), database=None)
+        @hypothesis_settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         def run(case):
             case.call_and_validate(base_url=live_server.url, headers=headers, checks=CHECKS)
 
