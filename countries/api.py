@@ -78,9 +78,17 @@ class CountryViewSet(ReadOnlyPolicyViewSet):
         return super().get_object()
 
 
+def _count(**kwargs):
+    # Declared rather than derived from the model, whose upper bound depends on the database (the
+    # schema must be the same on SQLite and PostgreSQL).
+    return serializers.IntegerField(min_value=0, read_only=True, **kwargs)
+
+
 class TravelDocumentMonthSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code.code", help_text=_("ISO 3166-1 alpha-2."))
     month = serializers.SerializerMethodField(help_text=_("YYYY-MM."))
+    requested, issued, refused, pending_end, removals = (_count() for _ in range(5))
+    added_to_inventory = _count(allow_null=True)
 
     class Meta:
         model = TravelDocumentMonth

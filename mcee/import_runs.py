@@ -57,6 +57,12 @@ def _take_queued_run(kind: str) -> ImportRun | None:
     return run
 
 
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL stores no NUL character in text or JSON: a file (or batch) that had one is still
+    recorded, with the character shown as U+FFFD."""
+    return None if text is None else text.replace("\x00", "\ufffd")
+
+
 @contextlib.contextmanager
 def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
     """Record a run around an import. The block fills ``run.counts`` and the row numbers; a
@@ -86,8 +92,8 @@ def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
         yield run
     except ImportRejected as exc:
         run.status = ImportRun.Status.REJECTED
-        run.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": str(e.reason)}
-                      for e in exc.errors]
+        run.errors = [{"sheet": _storable(e.sheet), "row": e.row, "column": _storable(e.column),
+                       "reason": _storable(str(e.reason))} for e in exc.errors]
         raise
     except Exception as exc:
         run.status = ImportRun.Status.FAILED

@@ -30,6 +30,13 @@ class BatchSerializer(serializers.Serializer):
 
     rows = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=MAX_BATCH_ROWS)
 
+    def validate_rows(self, rows):
+        for index, row in enumerate(rows, start=1):
+            if any("\x00" in key or "\x00" in _cell(value) for key, value in row.items()):
+                raise serializers.ValidationError(
+                    _("Row %(row)s holds the NUL character (\\u0000), which no text may contain.") % {"row": index})
+        return rows
+
 
 class BatchResultSerializer(serializers.Serializer):
     import_run = serializers.IntegerField(help_text=_("The import run recorded for this batch."))

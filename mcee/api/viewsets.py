@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 
 from auditlog.middleware import AuditlogMiddleware
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, permissions, viewsets
 
 from .. import access
@@ -60,6 +61,14 @@ class PolicyViewSetMixin(MarkedResponseMixin):
 
     def policy_model(self):
         return self.model
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # No text in the database may hold NUL (PostgreSQL refuses it): an address or filter with one
+        # names nothing, and is refused as such rather than failing in the database.
+        values = [request.path, *(value for _key, items in request.query_params.lists() for value in items)]
+        if any("\x00" in value for value in values):
+            raise exceptions.ValidationError({"detail": _("The address holds the NUL character (\\u0000).")})
 
     def base_queryset(self):
         return self.model._default_manager.all()

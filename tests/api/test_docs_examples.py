@@ -40,7 +40,8 @@ def test_the_engagement_example(api_world, api_as):
         "country": "XA", "date": "2025-11-18", "status": "held", "kind": "in_country_bilateral", "level": "dg",
         "lead_department": "cbsa", "participating_departments": ["ircc"],
         "counterpart_institution": "Ministry of Interior of XA", "counterpart_title": "Director general of migration",
-        "removals_raised": True, "projects_leveraged": ["MCEE-API-001"], "key_messages_used": [api_world["approved"].pk],
+        "removals_raised": True, "projects_leveraged": ["MCEE-API-001"],
+        "key_messages_used": [api_world["approved"].pk],
         "summary": "Pending travel-document requests reviewed case by case."}, format="json")
     assert response.status_code == 201, response.content
     response = client.post("/api/v1/engagements/", {

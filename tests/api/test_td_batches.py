@@ -122,3 +122,29 @@ def test_without_the_right_to_push_a_batch_is_refused(api_world, api_as, group_n
         assert response.status_code == 403, url
     assert not ImportRun.objects.exists()
     assert not TravelDocumentMonth.objects.filter(month=dt.date(2024, 5, 1)).exists()
+
+
+def test_the_nul_character_is_refused_not_a_server_error(api_world, cbsa):
+    """PostgreSQL stores no NUL: a batch or an address holding one is refused, and nothing is written."""
+    response = cbsa.post(CASES, {"rows": [{"case_ref": "C-1", "country": "XA", "requested_on": "2024-04-01",
+                                           "outcome": "pending", "document_type": "pass\x00port"}]}, format="json")
+    assert response.status_code == 400
+    assert "NUL character" in response.json()["errors"][0]["reason"]
+    response = cbsa.post(MONTHLY, {"rows": [month(**{"bad\x00column": 1})]}, format="json")
+    assert response.status_code == 400
+    assert cbsa.get("/api/v1/partners/I%00M/").status_code == 400
+    assert cbsa.get("/api/v1/engagements/", {"country": "X\x00A"}).status_code == 400
+    assert not TravelDocumentCase.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_file_import_refused_for_a_nul_character_is_still_recorded(api_world, tmp_path):
+    from countries.imports import td_monthly_import
+    from mcee.imports import ImportRejected
+
+    path = tmp_path / "td-monthly.csv"
+    path.write_text("country,month,requested,issued,refused,pending_end,added_to_inventory,removals,\x00x\n"
+                    "XA,2024-05,1,1,0,0,,0,1\n", encoding="utf-8")
+    with pytest.raises(ImportRejected):
+        td_monthly_import(path=path)
+    run = ImportRun.objects.get()
+    assert run.status == "rejected" and "\ufffdx" in str(run.errors)
