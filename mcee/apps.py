@@ -22,6 +22,9 @@ class McEEConfig(AppConfig):
         # System accounts and their tokens (the API): who made, changed or revoked them. The digest
         # stands for a secret and last use moves all day: neither goes into the trail.
         from .api import schema  # noqa: F401 (registers the token scheme with drf-spectacular)
+        from .spreadsheets import protect_wagtail_exports
+
+        protect_wagtail_exports()  # Wagtail's own downloads: the marking row, no formula
         from .models import ApiToken, SystemAccount
 
         auditlog.register(SystemAccount)

@@ -127,3 +127,30 @@ class SafeSpreadsheetExportMixin:
 class _Echo:
     def write(self, value):
         return value
+
+
+# Wagtail's own listings and reports that download CSV/XLSX (site history, page reports, workflow
+# reports, redirects, form submissions). Ours get the mixin from mcee.admin_access and
+# mcee.admin_reports; these are Wagtail's classes, so the mixin is put first in their bases once,
+# when the project starts (McEEConfig.ready): one implementation for every file the system writes.
+WAGTAIL_EXPORT_VIEWS = (
+    "wagtail.admin.views.reports.base.PageReportView",
+    "wagtail.admin.views.reports.workflows.WorkflowView",
+    "wagtail.admin.views.reports.workflows.WorkflowTasksView",
+    "wagtail.admin.views.reports.audit_logging.LogEntriesView",
+    "wagtail.admin.views.reports.page_types_usage.PageTypesUsageReportView",
+    "wagtail.contrib.redirects.views.IndexView",
+    "wagtail.contrib.forms.views.SubmissionsListView",
+)
+
+
+def protect_wagtail_exports(paths=WAGTAIL_EXPORT_VIEWS) -> list[type]:
+    from django.utils.module_loading import import_string
+
+    protected = []
+    for path in paths:
+        view_class = import_string(path)
+        if not issubclass(view_class, SafeSpreadsheetExportMixin):
+            view_class.__bases__ = (SafeSpreadsheetExportMixin, *view_class.__bases__)
+        protected.append(view_class)
+    return protected

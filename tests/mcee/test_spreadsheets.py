@@ -151,3 +151,21 @@ def test_the_travel_document_case_import_skips_the_marking_row_too(db, tmp_path)
         td_cases_import(path=path)
     assert [(e.row, e.column) for e in caught.value.errors] == [(4, "issued_on")]
     after_marking(path.read_text(encoding="utf-8"))  # the file did start with the marking
+
+
+def test_wagtails_own_downloads_are_safe_too(admin_client, db):
+    """The site history report is Wagtail's view: its export gets the marking row and neutralised text."""
+    from wagtail.admin.views.reports.aging_pages import AgingPagesView
+    from wagtail.admin.views.reports.audit_logging import LogEntriesView
+
+    from mcee.spreadsheets import SafeSpreadsheetExportMixin
+
+    assert issubclass(LogEntriesView, SafeSpreadsheetExportMixin) and issubclass(AgingPagesView,
+                                                                               SafeSpreadsheetExportMixin)
+    partner = Partner.objects.create(acronym="@SUM(9)", name_en="Formula partner", organisation_type="40")
+    from wagtail.log_actions import log
+
+    log(instance=partner, action="wagtail.create", user=None)
+    response = admin_client.get("/admin/reports/site-history/", {"export": "csv"})
+    text = export_text(response)
+    assert "'@SUM(9)" in text and ",@SUM(9)" not in text
