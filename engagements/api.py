@@ -60,6 +60,11 @@ class _VisibleSlugs(serializers.SlugRelatedField):
     def get_queryset(self):
         return access.visible(self.context["request"].user, self.model)
 
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # names nothing (and PostgreSQL refuses to look it up)
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\ufffd"))
+        return super().to_internal_value(data)
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class _OfferedKeyMessages(serializers.PrimaryKeyRelatedField):

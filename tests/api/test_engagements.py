@@ -110,3 +110,10 @@ def test_no_delete_through_the_api(api_world, api_as):
 def test_a_partners_token_cannot_record_engagements(api_world, api_as):
     response = api_as("IOM reporters").post("/api/v1/engagements/", new(), format="json")
     assert response.status_code == 403
+
+
+def test_a_nul_character_in_a_reference_is_refused_not_a_server_error(api_world, api_as):
+    client = api_as("CBSA officers")
+    response = client.post("/api/v1/engagements/", new(country="X\x00A", projects_leveraged=["MCEE\x00"]),
+                           format="json")
+    assert response.status_code == 400 and set(response.json()) == {"country", "projects_leveraged"}

@@ -168,3 +168,23 @@ def test_the_command_makes_an_account_a_token_lists_and_revokes(api_world, admin
     assert {e.additional_data["source"] for e in entries} == {"command"}
     with pytest.raises(CommandError, match="not an MCET administrator"):
         call_command("api_token", "--by", "cbsa-nightly", "groups")
+
+
+def test_the_rate_is_counted_in_the_shared_cache(api_world, make_token, settings):
+    """With Redis (production's cache), every web process counts the same requests (DB 6: this branch's)."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/6", socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/6",
+                                   "KEY_PREFIX": "mcee-api-test"}}
+    settings.MCEE_API_RATE = "2/minute"
+    from django.core.cache import cache
+
+    cache.clear()
+    _account, secret = make_token("CBSA officers")
+    token = ApiToken.objects.get()
+    assert [bearer(secret).get("/api/v1/countries/").status_code for _ in range(3)] == [200, 200, 429]
+    assert cache.get(f"throttle_api_token-{token.pk}")  # the count lives in Redis
+    cache.clear()

@@ -45,6 +45,14 @@ def test_csv_has_the_marking_row_then_headings_and_neutralised_cells():
                     ["XC", ""]]
 
 
+@pytest.mark.parametrize("text", TRIGGERS)
+def test_each_leading_character_is_neutralised_in_csv(text):
+    out = io.StringIO()
+    write_csv(out, ["label", "amount"], [[text, -12.5]])
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert rows[2] == ["'" + text, "-12.5"]
+
+
 def test_csv_marking_in_french():
     out = io.StringIO()
     write_csv(out, ["code"], [["XA"]], language="fr")
