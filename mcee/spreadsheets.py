@@ -55,12 +55,18 @@ def safe_row(row: Iterable) -> list:
     return [neutralise("" if value is None else value) for value in row]
 
 
+def _csv_cell(value):
+    """A line break inside a cell is written as ``\\n`` (so the cell is quoted and stays one cell: the
+    CSV writer, ending lines with ``\\n``, would leave a bare carriage return unquoted)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def write_csv(stream, header: Sequence[str], rows: Iterable[Sequence], *, language: str | None = None) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(marking_row(language))
-    writer.writerow(safe_row(str(h) for h in header))
+    writer.writerow([_csv_cell(v) for v in safe_row(str(h) for h in header)])
     for row in rows:
-        writer.writerow(safe_row(row))
+        writer.writerow([_csv_cell(v) for v in safe_row(row)])
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, title: str = "Sheet1",

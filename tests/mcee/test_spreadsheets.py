@@ -50,7 +50,8 @@ def test_each_leading_character_is_neutralised_in_csv(text):
     out = io.StringIO()
     write_csv(out, ["label", "amount"], [[text, -12.5]])
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
-    assert rows[2] == ["'" + text, "-12.5"]
+    # Still one cell with its apostrophe (a carriage return inside a cell is written as a line break).
+    assert rows[2] == ["'" + text.replace("\r", "\n"), "-12.5"]
 
 
 def test_csv_marking_in_french():
