@@ -31,7 +31,7 @@ def parse_since(raw: str) -> dt.datetime:
         value = dt.datetime.combine(day, dt.time.min)
     if timezone.is_naive(value):
         value = value.replace(tzinfo=dt.UTC)
-    return value
+    return value.astimezone(dt.UTC)  # OverflowError at the calendar's ends, refused like a bad value
 
 
 class ChangesFilterBackend(BaseFilterBackend):
@@ -57,8 +57,13 @@ class ChangesFilterBackend(BaseFilterBackend):
             try:
                 year = FiscalYear.parse(label)
             except ValueError as exc:
-                problems["fiscal_year"] = [str(exc)]
-            else:
+                year, problems["fiscal_year"] = None, [str(exc)]
+            try:
+                _bounds = (year.start, year.end) if year else None  # 0000-01 parses, but no calendar holds it
+            except ValueError:
+                year, problems["fiscal_year"] = None, [
+                    _("'%(value)s' is not a fiscal year the MCEE can hold.") % {"value": label}]
+            if year is not None:
                 if getattr(view, "fiscal_year_kind", "date") == "start_year":
                     queryset = queryset.filter(**{fiscal_field: year.start_year})
                 else:

@@ -108,7 +108,8 @@ def test_a_new_classification_is_a_change_of_its_country(api_world, api_as):
 
 @pytest.mark.parametrize("params", [{"cursor": "not-ours"}, {"cursor": "eyJ1IjoxfQ"}, {"page_size": "0"},
                                     {"page_size": "1001"}, {"page_size": "ten"}, {"fiscal_year": "2024-26"},
-                                    {"fiscal_year": "2024"}])
+                                    {"fiscal_year": "2024"}, {"fiscal_year": "0000-01"}, {"fiscal_year": "9999-00"},
+                                    {"updated_since": "9999-99-99"}, {"updated_since": "0001-01-01T00:00:00+14:00"}])
 def test_bad_paging_and_filters_answer_400_with_the_parameter(api_world, api_as, params):
     response = api_as("CBSA officers").get("/api/v1/engagements/", params)
     assert response.status_code == 400
