@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install demo clean messages compile-messages bench
+.PHONY: run test lint check install demo clean messages compile-messages bench api-schema
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -71,6 +71,10 @@ bench: install
 	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.test; \
 	echo "Benchmarks on the throwaway database $$db"; \
 	$(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python -m tests.benchmarks
+
+## make api-schema: regenerate the committed OpenAPI schema after changing the API (a test checks it).
+api-schema: install
+	$(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml --validate --fail-on-warn
 
 ## make messages: refresh locale/fr after changing user-visible strings, then fill in the French.
 messages: install

@@ -13,6 +13,9 @@ class CountriesConfig(AppConfig):
         from .models import AsylumStatistic, Country, CountryClassification, PreventiveRankingWeights
 
         access.register()
+        from . import api
+
+        api.register_api()  # its endpoints under /api/v1/ (mcee.api)
         auditlog.register(Country)
         auditlog.register(CountryClassification)
         auditlog.register(AsylumStatistic)

@@ -10,7 +10,7 @@ not yet recorded are added. The format is described in docs/import-formats.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -185,7 +185,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402
 
-from mcee.imports import HEADER_ROW, choice, iso_date, parse_cell, text  # noqa: E402
+from mcee.imports import HEADER_ROW, choice, header_row_of, iso_date, parse_cell, text  # noqa: E402
 
 from .models import Outcome, TravelDocumentCase, TravelDocumentMonth  # noqa: E402
 from .models.travel_documents import case_keys  # noqa: E402
@@ -403,6 +403,8 @@ def _td_cases_read(path, encoding) -> tuple[_Cases, ErrorCollector]:
     name, frame = next(iter(sheets.items()))
     spec = td_cases_spec(name)
     errors = ErrorCollector([name])
+    header_row = header_row_of(frame)  # 2 below the marking row of a file the system exported
+    frame = frame.iloc[header_row - HEADER_ROW:]
     body = frame.iloc[1:]
     header = [str(cell).strip().lower() for cell in frame.iloc[0]] if len(frame) else []
     # The header is checked by parse_sheet itself, on the header row and one stand-in data row that has a
@@ -411,7 +413,8 @@ def _td_cases_read(path, encoding) -> tuple[_Cases, ErrorCollector]:
             for position, title in enumerate(header)]
     header_errors = ErrorCollector([name])
     if parse_sheet(pd.DataFrame([header, used] if header else [], dtype=object), spec, header_errors) is None:
-        errors.errors.extend(header_errors.errors)
+        errors.errors.extend(replace(error, row=header_row) if error.row == HEADER_ROW else error
+                             for error in header_errors.errors)
         errors.raise_if_any()
     positions = {column: header.index(column) for column in spec.column_names}
     columns = {column.name: _Column(body.iloc[:, positions[column.name]], column, plain_text_max=(
@@ -422,7 +425,7 @@ def _td_cases_read(path, encoding) -> tuple[_Cases, ErrorCollector]:
         column.keep(rows)
     if not len(rows):
         errors.add(spec.name, None, None, _("The sheet has a header row but no data rows."))
-    return _Cases(name, rows + HEADER_ROW + 1, columns), errors
+    return _Cases(name, rows + header_row + 1, columns), errors
 
 
 def _td_cases_check(cases: _Cases, errors: ErrorCollector) -> None:

@@ -25,6 +25,17 @@ def country_list(*, on: dt.date | None = None) -> QuerySet[Country]:
     return Country.objects.annotate(category=_category_in_effect(on))
 
 
+def country_list_with_classification(*, on: dt.date | None = None) -> QuerySet[Country]:
+    """Countries annotated with the classification in effect on ``on`` (default today): ``category``,
+    ``category_since`` (its effective date) and ``category_rationale``, in one query."""
+    on = on or timezone.localdate()
+    in_effect = (CountryClassification.objects.filter(country=OuterRef("pk"), effective_date__lte=on)
+                 .order_by("-effective_date"))
+    return Country.objects.annotate(category=Subquery(in_effect.values("category")[:1]),
+                                    category_since=Subquery(in_effect.values("effective_date")[:1]),
+                                    category_rationale=Subquery(in_effect.values("rationale")[:1]))
+
+
 def country_category_on(*, country: Country, on: dt.date | None = None) -> str:
     """The category in effect for one country on a date; not targeted before any classification."""
     on = on or timezone.localdate()

@@ -22,6 +22,9 @@ class EngagementsConfig(AppConfig):
         )
 
         access.register()
+        from . import api
+
+        api.register_api()  # its endpoints under /api/v1/ (mcee.api)
         access.register_rwg()
         auditlog.register(Engagement, m2m_fields={"participating_departments", "projects_leveraged",
                                                   "key_messages_used"})

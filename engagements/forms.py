@@ -19,27 +19,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
-from countries.models import Country
 from mcee import access
-from mcee.access import FULL_SCOPE_ROLES, roles_of
-from projects.models import KeyMessage, KeyMessageStatus, Project, ProjectCountry
+from projects.models import KeyMessage, KeyMessageStatus, Project
 
-from .access import departments_acted_for
-from .models import Engagement, EngagementStatus, FollowUpStatus
+from .models import Engagement, FollowUpStatus
 from .selectors.engagements import LEVERAGEABLE_STATUSES
-
-PROJECTS_NAMED = 6  # projects named in the leverage warning; more are shown as "…"
-
-
-def leverageable_projects(user, country: Country):
-    """The MCEE projects in ``country`` that the user may see and that the engagement may leverage."""
-    return (access.visible(user, Project).filter(status__in=LEVERAGEABLE_STATUSES, country_shares__country=country)
-            .distinct().order_by("reference"))
+from .services.engagements import engagement_check
 
 
 def active_users():
@@ -84,76 +73,12 @@ class EngagementAdminForm(WagtailAdminModelForm):
             self.fields["lead_officer"].queryset = active_users()
 
     def clean(self):
+        # The rules the API applies too (engagements.services.engagements.engagement_check).
         cleaned = super().clean()
-        self._check_department(cleaned)
-        self._check_date(cleaned)
-        self._check_links(cleaned)
-        self._check_leverage(cleaned)
+        engagement_check(user=self.for_user, values=cleaned, add_error=self.add_error,
+                         leverage_asked="projects_leveraged" in self.fields,
+                         has_hidden_projects=bool(getattr(self, "_hidden_projects", None)))
         return cleaned
-
-    def _check_department(self, cleaned):
-        user = self.for_user
-        if user is None or user.is_superuser or roles_of(user) & FULL_SCOPE_ROLES:
-            return
-        own = set(departments_acted_for(user).values_list("pk", flat=True))
-        lead = cleaned.get("lead_department")
-        participants = {d.pk for d in cleaned.get("participating_departments") or []}
-        if lead is not None and lead.pk not in own and not (participants & own):
-            self.add_error("lead_department", _(
-                "You can record engagements that your department leads or takes part in. Choose your "
-                "department as lead or as a participating department."))
-
-    def _check_date(self, cleaned):
-        day, status = cleaned.get("date"), cleaned.get("status")
-        if day is not None and status == EngagementStatus.HELD and day > timezone.localdate():
-            self.add_error("date", _(
-                "An engagement cannot have been held on a date still to come. Set the status to "
-                "“Planned”, or correct the date."))
-
-    def _check_links(self, cleaned):
-        country = cleaned.get("country")
-        projects = list(cleaned.get("projects_leveraged") or [])
-        messages = list(cleaned.get("key_messages_used") or [])
-        if country is None:
-            return
-        if projects:
-            in_country = set(ProjectCountry.objects.filter(country=country, project__in=projects)
-                             .values_list("project_id", flat=True))
-            outside = [p.reference for p in projects if p.pk not in in_country]
-            if outside:
-                self.add_error("projects_leveraged", ngettext(
-                    "%(projects)s does not work in %(country)s; choose only projects in the engagement's country.",
-                    "%(projects)s do not work in %(country)s; choose only projects in the engagement's country.",
-                    len(outside)) % {"projects": ", ".join(outside), "country": country})
-        if messages:
-            outside = [m for m in messages if m.country_id != country.pk]
-            if outside:
-                self.add_error("key_messages_used", ngettext(
-                    "%(count)s key message chosen is about another country than %(country)s; choose only the "
-                    "engagement's country's messages.",
-                    "%(count)s key messages chosen are about another country than %(country)s; choose only the "
-                    "engagement's country's messages.",
-                    len(outside)) % {"count": len(outside), "country": country})
-        if projects and cleaned.get("no_project_leveraged"):
-            self.add_error("no_project_leveraged", _(
-                "You ticked “no MCEE project was used” and also chose projects. Untick the box, or clear the "
-                "projects."))
-
-    def _check_leverage(self, cleaned):
-        country = cleaned.get("country")
-        if (country is None or cleaned.get("status") != EngagementStatus.HELD or cleaned.get("no_project_leveraged")
-                or cleaned.get("projects_leveraged") or getattr(self, "_hidden_projects", None)
-                or "projects_leveraged" not in self.fields):
-            return
-        projects = list(leverageable_projects(self.for_user, country)[:PROJECTS_NAMED + 1])
-        if not projects:
-            return
-        named = ", ".join(f"{p.reference} {p.title}" for p in projects[:PROJECTS_NAMED])
-        if len(projects) > PROJECTS_NAMED:
-            named += " …"
-        self.add_error("projects_leveraged", _(
-            "MCEE projects exist in %(country)s: %(projects)s. Mark the ones used in this engagement, or tick "
-            "“no MCEE project was used”.") % {"country": country, "projects": named})
 
     def save(self, commit=True):
         if self.instance.pk is None and self.for_user is not None:

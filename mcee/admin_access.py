@@ -2,8 +2,9 @@
 
 Wagtail's generic index views do not filter by object, and its object views load any primary key.
 ``ProtectedSnippetViewSet`` filters the listing (and so its CSV/XLSX export) to what the user may
-see, and wraps each object view so an object outside the user's reach answers 404, and an
-action the user may not take on a visible object answers 403.
+see, makes that export safe (``mcee.spreadsheets``: marking row, no formula), and wraps each
+object view so an object outside the user's reach answers 404, and an action the user may not take
+on a visible object answers 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import access
+from .spreadsheets import SafeSpreadsheetExportMixin
 
 
 class AccessPermissionPolicy(ModelPermissionPolicy):
@@ -63,6 +65,13 @@ def _checked(view_class, action):
     return Checked
 
 
+def _safe_export(view_class):
+    """The listing with its CSV/XLSX download made safe (``mcee.spreadsheets``)."""
+    if issubclass(view_class, SafeSpreadsheetExportMixin):
+        return view_class
+    return type(f"Safe{view_class.__name__}", (SafeSpreadsheetExportMixin, view_class), {})
+
+
 class ProtectedViewSetMixin:
     """For Wagtail model and snippet viewsets: set ``model``; override ``base_queryset`` to
     select or prefetch what the listing shows."""
@@ -78,6 +87,8 @@ class ProtectedViewSetMixin:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        # Every listing's download carries the marking and runs no formula.
+        cls.index_view_class = _safe_export(cls.index_view_class)
         for attribute, action in cls._checked_views.items():
             view_class = getattr(cls, attribute)
             if getattr(view_class, "access_action", None) is None:

@@ -7,6 +7,7 @@ from wagtail.admin.views.reports import ReportView
 
 from . import access
 from .reports import Report
+from .spreadsheets import SafeSpreadsheetExportMixin
 
 
 def may_read_report(user, report_class) -> bool:
@@ -15,7 +16,7 @@ def may_read_report(user, report_class) -> bool:
     return bool(access.can(user, access.VIEW, model)) and not access.is_scoped(user, model)
 
 
-class RegisteredReportView(ReportView):
+class RegisteredReportView(SafeSpreadsheetExportMixin, ReportView):
     template_name = "mcee/report.html"
     results_template_name = "mcee/report_results.html"
     header_icon = "table"

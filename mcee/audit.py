@@ -20,14 +20,20 @@ def current_source() -> str:
 
 
 @contextlib.contextmanager
-def audit_source(source: str, actor=None):
-    """Mark every change made inside the block as coming from ``source`` (and ``actor``)."""
+def audit_source(source: str, actor=None, remote_addr: str | None = None):
+    """Mark every change made inside the block as coming from ``source`` (and ``actor``).
+
+    An import started through the API (a travel-document batch) stays ``api``: the API is where the
+    change came from, and its import run records the import itself.
+    """
     from auditlog.context import set_actor
 
+    if source == IMPORT and _source.get() == API:
+        source = API
     token = _source.set(source)
     try:
         if actor is not None:
-            with set_actor(actor):
+            with set_actor(actor, remote_addr=remote_addr):
                 yield
         else:
             yield

@@ -57,6 +57,12 @@ def _take_queued_run(kind: str) -> ImportRun | None:
     return run
 
 
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL stores no NUL character in text or JSON: a file (or batch) that had one is still
+    recorded, with the character shown as U+FFFD."""
+    return None if text is None else text.replace("\x00", "\ufffd")
+
+
 @contextlib.contextmanager
 def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
     """Record a run around an import. The block fills ``run.counts`` and the row numbers; a
@@ -70,9 +76,9 @@ def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
 
     actor = user if getattr(user, "is_authenticated", False) else None
     run = run or _take_queued_run(kind)
+    caller = current_source()  # where the import was started from: command, admin, api
     with audit_source(IMPORT, actor=actor):
         if run is None:
-            caller = current_source()  # where the import was started from: command, admin, api
             run = ImportRun.objects.create(kind=kind, file_name=Path(path).name, checksum=file_checksum(path),
                                            user=actor, source=caller)
         else:
@@ -86,8 +92,8 @@ def import_run(*, kind: str, path, user=None, run: ImportRun | None = None):
         yield run
     except ImportRejected as exc:
         run.status = ImportRun.Status.REJECTED
-        run.errors = [{"sheet": e.sheet, "row": e.row, "column": e.column, "reason": str(e.reason)}
-                      for e in exc.errors]
+        run.errors = [{"sheet": _storable(e.sheet), "row": e.row, "column": _storable(e.column),
+                       "reason": _storable(str(e.reason))} for e in exc.errors]
         raise
     except Exception as exc:
         run.status = ImportRun.Status.FAILED

@@ -11,7 +11,9 @@ person can fix the file in one pass::
     errors.raise_if_any()   # ImportRejected, whose .format() gives one line per problem
 
 Row numbers are the ones a person sees in the spreadsheet: the header is row 1, the first data
-row is row 2. Cells are read as text (nothing is silently coerced), stripped of surrounding
+row is row 2. A file the system exported starts with the security marking on a row of its own
+(``mcee.spreadsheets``); that row is skipped, the header is then row 2 and the numbers follow.
+Cells are read as text (nothing is silently coerced), stripped of surrounding
 spaces, and refused when they look like a spreadsheet formula. Nothing here knows any app.
 """
 
@@ -297,11 +299,20 @@ def read_csv(source, *, sheet: str | None = None, encoding: str | None = None) -
         raise ImportRejected([RowError(sheet, None, None, e.reason) for e in exc.errors])
     if not content.strip():
         return pd.DataFrame(dtype=str)
+    # A file the system exported starts with the marking alone on its first line: read what follows,
+    # then put the marking back on top (as its own row), so row numbers stay those of the file.
+    marking, _newline, rest = content.partition("\n")
+    marked = is_marking_row([marking.strip().strip('"')])
+    if marked:
+        content = rest
     first_line = content.lstrip("\r\n").split("\n", 1)[0]
     separator = ";" if ";" in first_line and "," not in first_line else ","
     try:
         frame = pd.read_csv(io.StringIO(content), header=None, dtype=str, keep_default_na=False,
                             skip_blank_lines=False, sep=separator)
+        if marked:
+            top = pd.DataFrame([[marking.strip().strip('"')] + [""] * (frame.shape[1] - 1)], columns=frame.columns)
+            frame = pd.concat([top, frame], ignore_index=True)
     except pd.errors.EmptyDataError:
         raise ImportRejected([RowError(sheet, HEADER_ROW, None,
                                        _("The first row is empty; it must name the columns."))])
@@ -372,6 +383,24 @@ def check_sheets(sheets: dict[str, pd.DataFrame], specs: Sequence[SheetSpec], er
                        % {"sheets": ", ".join(expected)})
 
 
+def is_marking_row(cells: Sequence) -> bool:
+    """True for the row of the security marking that the system writes above the headings of its
+    exports: one cell, in the first column, holding a marking of this installation (any language)."""
+    from django.conf import settings
+
+    values = [str(cell).strip() for cell in cells]
+    filled = [value for value in values if value]
+    markings = {str(marking).strip().lower() for marking in settings.MCEE_SECURITY_MARKING.values()}
+    return len(filled) == 1 and bool(values) and values[0] == filled[0] and filled[0].lower() in markings
+
+
+def header_row_of(frame: pd.DataFrame) -> int:
+    """The row number of the header: 2 below a marking row (an export of the system), else 1."""
+    if len(frame) and is_marking_row(list(frame.iloc[0])):
+        return HEADER_ROW + 1
+    return HEADER_ROW
+
+
 def parse_sheet(frame: pd.DataFrame, spec: SheetSpec, errors: ErrorCollector) -> list[Row] | None:
     """Every non-blank data row of one sheet, typed; problems go to ``errors``.
 
@@ -379,16 +408,18 @@ def parse_sheet(frame: pd.DataFrame, spec: SheetSpec, errors: ErrorCollector) ->
     every row, including the invalid ones (``row.valid`` is false and the refused cells are absent).
     """
     grid = [[str(cell).strip() for cell in row] for row in frame.itertuples(index=False, name=None)]
+    header_row = header_row_of(frame)
+    grid = grid[header_row - HEADER_ROW:]
     if not grid or not any(grid[0]):
         errors.add(spec.name, None, None, _("The sheet is empty; its first row must name the columns: %(columns)s.")
                    % {"columns": ", ".join(spec.column_names)})
         return None
-    positions = _read_header(grid, spec, errors)
+    positions = _read_header(grid, spec, errors, header_row)
     if positions is None:
         return None
     rows = []
     seen_keys: dict[tuple, int] = {}
-    for index, cells in enumerate(grid[1:], start=HEADER_ROW + 1):
+    for index, cells in enumerate(grid[1:], start=header_row + 1):
         if not any(cells):
             continue
         row = Row(spec.name, index)
@@ -417,7 +448,8 @@ def parse_cell(raw: str, column: Column) -> Any:
     return column.parser(value)
 
 
-def _read_header(grid: list[list[str]], spec: SheetSpec, errors: ErrorCollector) -> dict[str, int] | None:
+def _read_header(grid: list[list[str]], spec: SheetSpec, errors: ErrorCollector,
+                 header_row: int = HEADER_ROW) -> dict[str, int] | None:
     header = [name.lower() for name in grid[0]]
     positions: dict[str, int] = {}
     before = len(errors)
@@ -425,18 +457,18 @@ def _read_header(grid: list[list[str]], spec: SheetSpec, errors: ErrorCollector)
     for position, name in enumerate(header):
         if not name:
             if any(position < len(cells) and cells[position] for cells in grid[1:]):
-                errors.add(spec.name, HEADER_ROW, None, _(
+                errors.add(spec.name, header_row, None, _(
                     "Column number %(number)s has values but no name in the header row.") % {"number": position + 1})
         elif name in positions:
-            errors.add(spec.name, HEADER_ROW, name, _("This column appears twice in the header row."))
+            errors.add(spec.name, header_row, name, _("This column appears twice in the header row."))
         elif name not in spec.column_names:
-            errors.add(spec.name, HEADER_ROW, name, _("This column is not expected; the columns are %(columns)s.")
+            errors.add(spec.name, header_row, name, _("This column is not expected; the columns are %(columns)s.")
                        % {"columns": expected})
         else:
             positions[name] = position
     for name in spec.column_names:
         if name not in positions:
-            errors.add(spec.name, HEADER_ROW, name, _("This column is missing from the header row."))
+            errors.add(spec.name, header_row, name, _("This column is missing from the header row."))
     return positions if len(errors) == before else None
 
 

@@ -97,3 +97,79 @@ class ImportRun(AuditedMixin, models.Model):
 
 
 ImportRunUserObjectPermission, ImportRunGroupObjectPermission = grant_tables(ImportRun, __name__)
+
+
+class SystemAccount(AuditedMixin, models.Model):
+    """Another system that reads from and writes to the MCEE through the API (a department's nightly
+    exchange, a partner's reporting tool).
+
+    Its user cannot sign in with a password (``mcee.api.backends``) and holds exactly one role
+    group: the officers of one department or the reporters of one implementing partner. The API then
+    asks the very policy people are asked (``mcee.access``) with that user. Its tokens are
+    ``ApiToken`` rows; see docs/api.md.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="system_account",
+                                verbose_name=_("user"))
+    group = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+", verbose_name=_("acts as"),
+                              help_text=_("The department's officers or the partner's reporters: the account "
+                                          "reads and writes what that role may, and nothing else."))
+    description = models.TextField(_("description"), blank=True,
+                                   help_text=_("Which system this is and who runs it."))
+    contact_email = models.EmailField(_("contact e-mail"), blank=True,
+                                      help_text=_("Who to tell when its tokens expire or are revoked."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"), editable=False)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("system account")
+        verbose_name_plural = _("system accounts")
+
+    def __str__(self):
+        return self.user.get_username()
+
+
+class ApiToken(AuditedMixin, models.Model):
+    """A secret a system account presents to the API (``Authorization: Bearer mcee_…``).
+
+    The secret is shown once, when the token is made, and never stored: only its SHA-256 digest
+    (a token is 256 random bits, so a fast hash is enough) and a short prefix that is not secret,
+    to recognise it in lists and logs.
+    """
+
+    account = models.ForeignKey(SystemAccount, on_delete=models.CASCADE, related_name="tokens",
+                                verbose_name=_("system account"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “nightly pull”."))
+    prefix = models.CharField(_("prefix"), max_length=20, unique=True, editable=False,
+                              help_text=_("The start of the token, not secret: it tells tokens apart."))
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("created by"), editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True,
+                                      help_text=_("Empty: the token works until it is revoked."))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("revoked by"), editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    def state(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+    def get_state_display(self) -> str:
+        return {"revoked": _("Revoked"), "expired": _("Expired"), "active": _("Active")}[self.state()]

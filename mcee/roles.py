@@ -69,6 +69,9 @@ def _perms(models, actions):
 
 
 ADMIN_ACCESS = ("wagtailadmin.access_admin",)
+# System accounts of other systems and their API tokens (Settings → API tokens): administrators only.
+API_TOKEN_MANAGEMENT = ("mcee.view_systemaccount", "mcee.add_systemaccount", "mcee.change_systemaccount",
+                        "mcee.view_apitoken", "mcee.add_apitoken", "mcee.change_apitoken")
 USER_MANAGEMENT = ("auth.add_user", "auth.change_user", "auth.delete_user", "auth.view_user",
                    "auth.add_group", "auth.change_group", "auth.delete_group", "auth.view_group")
 
@@ -80,7 +83,7 @@ MCET_ADMIN = Role(
      **AUDIT_TRAIL, **IMPORT_RUNS, **RANKING_WEIGHTS,
      **_perms(PROPOSALS + PROPOSAL_ENDORSEMENT, ALL), **_perms(PROPOSAL_HISTORY, (VIEW,)),
      **_perms(RESULTS + REPORTING, ALL), **_perms(REPORT_HISTORY, (VIEW,))},
-    ADMIN_ACCESS + USER_MANAGEMENT,
+    ADMIN_ACCESS + USER_MANAGEMENT + API_TOKEN_MANAGEMENT,
 )
 MCET_STAFF = Role(
     "mcet_staff", "MCET staff", _("MCET staff"),

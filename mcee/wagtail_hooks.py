@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_imports, twofactor
+from . import admin_imports, admin_tokens, twofactor
 from .admin_access import ProtectedDeleteBulkAction, sees_everything
 from .admin_reports import RegisteredReportView, may_read_report
 from .audit_admin import AuditTrailViewSet, ImportRunViewSet
@@ -87,3 +87,19 @@ hooks.register("register_bulk_action", ProtectedDeleteBulkAction, order=100)
 def hide_site_history_from_scoped_roles(request, menu_items):
     if not sees_everything(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("register_admin_urls")
+def register_api_token_urls():
+    return [
+        path("api-tokens/", admin_tokens.index, name="mcee_api_tokens"),
+        path("api-tokens/accounts/new/", admin_tokens.account_new, name="mcee_api_account_new"),
+        path("api-tokens/accounts/<int:account_pk>/tokens/new/", admin_tokens.token_new, name="mcee_api_token_new"),
+        path("api-tokens/<int:pk>/revoke/", admin_tokens.token_revoke, name="mcee_api_token_revoke"),
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_api_token_menu_item():
+    """"API tokens" under Settings, for MCET administrators."""
+    return admin_tokens.menu_item()

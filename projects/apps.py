@@ -13,6 +13,9 @@ class ProjectsConfig(AppConfig):
         from .models import Envelope, FundingLine, KeyMessage, Partner, PriorityArea, Project, ProjectCountry
 
         access.register()
+        from . import api
+
+        api.register_api()  # its endpoints under /api/v1/ (mcee.api)
         access.register_proposals()
         access.register_results()
         from . import results_reports  # noqa: F401  (registers the PMF roll-up report)

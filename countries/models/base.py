@@ -49,6 +49,7 @@ class CountryClassification(AuditedMixin, models.Model):
     effective_date = models.DateField(_("effective date"))
     rationale = models.TextField(_("rationale"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["country", "-effective_date"]
@@ -63,6 +64,25 @@ class CountryClassification(AuditedMixin, models.Model):
 
     def __str__(self):
         return f"{self.country}: {self.get_category_display()} ({self.effective_date.isoformat()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        touch_country(self.country_id)
+
+    def delete(self, *args, **kwargs):
+        country_id = self.country_id
+        result = super().delete(*args, **kwargs)
+        touch_country(country_id)
+        return result
+
+
+def touch_country(country_id) -> None:
+    """A country's category comes from its history: a change there is a change of the country, for
+    whoever asks what changed since (the API's ``updated_since``). A timestamp, not audited."""
+    if country_id is not None:
+        from django.utils import timezone
+
+        Country.objects.filter(pk=country_id).update(updated_at=timezone.now())
 
 
 CountryUserObjectPermission, CountryGroupObjectPermission = grant_tables(Country, __name__)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "django_countries",
     "guardian",
     "auditlog",
@@ -134,7 +136,7 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses sign-in while locked out
-    "django.contrib.auth.backends.ModelBackend",
+    "mcee.api.backends.PeopleModelBackend",  # Django's ModelBackend; system accounts never sign in
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,6 +222,50 @@ TASKS = {
 }
 # The largest file the admin accepts for import (bytes); larger ones go through the command.
 MCEE_IMPORT_MAX_BYTES = int(os.environ.get("MCEE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+
+# The REST API (/api/v1/, docs/api.md): system accounts' tokens, the same policy as people, per-token
+# rate limits on the shared cache, pages in the order of last change.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mcee.api.authentication.SystemTokenAuthentication",
+        "mcee.api.authentication.PersonSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["mcee.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNICODE_JSON": True,
+}
+# Requests per token (or signed-in person), e.g. "120/minute"; more get 429 with Retry-After.
+MCEE_API_RATE = os.environ.get("MCEE_API_RATE", "120/minute")
+# A pull reads rows changed up to this many seconds ago, so that a write still in its transaction
+# is not passed over (docs/api.md, "updated_since").
+MCEE_API_SETTLE_SECONDS = int(os.environ.get("MCEE_API_SETTLE_SECONDS", "60"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MCEE API",
+    "DESCRIPTION": (
+        "The Migration Cooperation and Engagement Envelope's system of record, for other systems: "
+        "countries, partners, projects, engagements, key messages and travel-document figures, read and "
+        "written under the same access rules as people. Authenticate with a system account's token "
+        "(Authorization: Bearer mcee_...). Lists are paged in the order of last change; see docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "mcee.api.schema.add_error_responses"],
+    "PREPROCESSING_HOOKS": ["mcee.api.schema.only_this_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "EngagementStatusEnum": "engagements.models.EngagementStatus",
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "KeyMessageStatusEnum": "projects.models.KeyMessageStatus",
+    },
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
 
 WAGTAIL_SITE_NAME = "MCEE"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

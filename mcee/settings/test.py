@@ -16,3 +16,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"axes": 
 # Uploaded import files go to a temporary folder, never into the working tree. "imports" stays the
 # database queue of base.py: tests run the queued task with `db_worker --batch`, the real path.
 PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "mcee-test-imports"
+# A pull reads everything written up to the moment it starts (base.py keeps a minute's margin).
+MCEE_API_SETTLE_SECONDS = 0

@@ -15,6 +15,7 @@ from countries.models import AsylumStatistic, Country, PreventiveRankingWeights
 from countries.reports import PreventiveRankingReport
 from countries.selectors import RankingWeights, preventive_ranking
 from tests.factories import CountryFactory
+from tests.spreadsheets import export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -234,13 +235,14 @@ def run_report(*args) -> str:
 
 
 def test_the_command_prints_the_ranking_as_csv(statistics):
-    assert run_report("preventive-ranking", "--year", "2024", "--format", "csv") == CSV_2024
-    assert run_report("preventive-ranking", "--year", "2024", "--format", "csv", "--lang", "fr") == CSV_2024
+    assert run_report("preventive-ranking", "--year", "2024", "--format", "csv") == "PROTECTED B\n" + CSV_2024
+    french = run_report("preventive-ranking", "--year", "2024", "--format", "csv", "--lang", "fr")
+    assert french == "PROTÉGÉ B\n" + CSV_2024  # the marking in the file's language; the figures the same
 
 
 def test_the_command_with_no_statistics_prints_the_header_only():
     assert run_report("preventive-ranking", "--year", "2024", "--format", "csv") == (
-        "country,claims,claims_rank,rejection_rate,trend_3y,score,rank\n")
+        "PROTECTED B\ncountry,claims,claims_rank,rejection_rate,trend_3y,score,rank\n")
 
 
 def test_the_command_needs_a_valid_year():
@@ -287,7 +289,7 @@ def test_the_admin_report_asks_for_a_year_when_there_are_no_statistics(admin_cli
 def test_the_admin_report_exports_csv(admin_client, statistics):
     response = admin_client.get(URL, {"year": "2024", "export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(export_text(response))))
     assert rows[0] == ["Country", "Claims", "Claims rank", "IRB rejection rate", "Three-year trend", "Score",
                        "Rank"]
     assert rows[1] == ["Xandria (XA)", "1000", "1", "0.7500", "1.5000", "0.9250", "1"]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Department, Engagement, FollowUp
+from tests.spreadsheets import export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +168,7 @@ def test_an_action_is_added_only_to_an_engagement_the_officer_may_change(as_role
 def test_the_export_holds_the_engagement_and_the_dates(as_role, actions):
     client = as_role("mcet_staff")
     response = client.get(reverse(f"{URL}:list"), {"export": "csv", "status": "done"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(export_text(response))))
     assert rows[0] == ["Engagement date", "Country", "Lead department", "Action", "Owner department", "Due date",
                        "Status", "Completed on"]
     done = actions["done"]

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from engagements.models import Department, Engagement, FollowUp
 from engagements.selectors.engagements import (
@@ -24,6 +23,7 @@ from mcee import access
 from mcee.fiscal import FiscalYear
 from projects.models import ProjectStatus
 from tests.factories import CountryFactory, ProjectCountryFactory, ProjectFactory
+from tests.spreadsheets import after_marking, export_text, xlsx_sheet_rows
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -214,7 +214,7 @@ def test_nothing_to_count_gives_no_rows(db):
 def report_csv(name, *args):
     out = io.StringIO()
     call_command("mcee_report", name, *args, stdout=out)
-    return list(csv.reader(io.StringIO(out.getvalue())))
+    return list(csv.reader(io.StringIO(after_marking(out.getvalue()))))
 
 
 def test_the_leverage_report_from_the_command(leverage_world, tmp_path):
@@ -227,11 +227,12 @@ def test_the_leverage_report_from_the_command(leverage_world, tmp_path):
     ]
     assert report_csv("engagement-leverage", "--fiscal-year", "2025-26")[1:] == [
         ["XA", "2025-26", "1", "0", "0", "1", "0.0000"]]
-    assert report_csv("engagement-leverage", "--fiscal-year", "2025-2026", "--lang", "fr")[1][1] == "2025-2026"
+    french = io.StringIO()
+    call_command("mcee_report", "engagement-leverage", "--fiscal-year", "2025-2026", "--lang", "fr", stdout=french)
+    assert list(csv.reader(io.StringIO(after_marking(french.getvalue(), "fr"))))[1][1] == "2025-2026"
     out = tmp_path / "leverage.xlsx"
     call_command("mcee_report", "engagement-leverage", "--format", "xlsx", "--out", str(out))
-    sheet = load_workbook(out).active
-    assert [c.value for c in next(sheet.iter_rows())][:3] == ["country", "fiscal_year", "held"]
+    assert xlsx_sheet_rows(out.read_bytes())[0][:3] == ("country", "fiscal_year", "held")
 
 
 def test_the_follow_up_and_count_reports_from_the_command(follow_ups):
@@ -253,11 +254,10 @@ def test_the_reports_in_the_admin_for_mcet(client, settings, user_with_role, lev
     html = response.content.decode()
     assert "Leverage of MCEE projects in engagements" in html and "0.6667" in html
     response = client.get(reverse("mcee_report_engagement-leverage"), {"fiscal_year": "2024-25", "export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0] == ["Country", "Fiscal year", "Held", "Leveraged a project", "No project used", "Unknown",
-                         "Share leveraged"]
-    assert values[1][:3] == ["XA", "2024-25", 3]
+    values = xlsx_sheet_rows(b"".join(response.streaming_content))
+    assert values[0] == ("Country", "Fiscal year", "Held", "Leveraged a project", "No project used", "Unknown",
+                         "Share leveraged")
+    assert values[1][:3] == ("XA", "2024-25", 3)
     assert client.get(reverse("mcee_report_follow-ups")).status_code == 200
     assert client.get(reverse("mcee_report_projects-never-leveraged")).status_code == 200
     assert client.get(reverse("mcee_report_engagements-by-country")).status_code == 200
@@ -295,7 +295,7 @@ def test_the_engagement_export_names_participants_projects_leveraged_and_key_mes
     url = reverse("wagtailsnippets_engagements_engagement:list") + "?export=csv"
 
     def export():
-        rows = list(csv.DictReader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+        rows = list(csv.DictReader(io.StringIO(export_text(client.get(url)))))
         return {row["Date"]: row for row in rows}
 
     rows = export()

@@ -17,6 +17,7 @@ from engagements.models import Department, Responsibility, ResponsibilityActivit
 from engagements.selectors.responsibilities import raci_for_country
 from engagements.services.responsibilities import responsibility_save
 from tests.factories import CountryFactory
+from tests.spreadsheets import export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -193,11 +194,11 @@ def test_the_listing_filters_by_activity_department_and_country(admin_client, ma
     assert "All countries (government-wide)</td>" not in html
     html = admin_client.get(listing + "?country=null").content.decode()
     assert "Xandria (XA)</td>" not in html
-    export = b"".join(admin_client.get(listing + "?export=csv").streaming_content).decode()
+    export = export_text(admin_client.get(listing + "?export=csv"))
     assert export.splitlines()[0] == "Activity,Department,Country (empty: government-wide),Role"
     assert "raise-td-issues,gac,XA,A" in export and "raise-td-issues,cbsa,,A" in export
     query = f"?department={dept('ircc').pk}&activity={activity('approve-key-messages').pk}&export=csv"
-    export = b"".join(admin_client.get(listing + query).streaming_content).decode()
+    export = export_text(admin_client.get(listing + query))
     assert export.splitlines()[1:] == ["approve-key-messages,ircc,,A"]
 
 

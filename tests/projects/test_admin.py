@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 from wagtail.users.models import UserProfile
 
 from projects.models import FundingLine, Project, ProjectCountry, ProjectStatus
@@ -20,6 +19,7 @@ from tests.factories import (
     ProjectFactory,
     priority_area,
 )
+from tests.spreadsheets import export_text, xlsx_sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +134,7 @@ def test_search_by_reference_and_partner(admin_client, listing, query, expected)
 def test_csv_export_has_every_row(admin_client, listing):
     response = admin_client.get(LIST_URL, {"export": "csv"})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(export_text(response))))
     by_reference = {row["Reference"]: row for row in rows}
     assert set(by_reference) == {"ALPHA", "BRAVO", "CHARLIE", "DELTA"}
     bravo = by_reference["BRAVO"]
@@ -148,16 +147,14 @@ def test_csv_export_has_every_row(admin_client, listing):
 
 def test_csv_export_follows_the_filters(admin_client, listing):
     response = admin_client.get(LIST_URL, {"export": "csv", "partner": listing["partners"]["IOM"].pk})
-    text = b"".join(response.streaming_content).decode("utf-8")
-    assert {row["Reference"] for row in csv.DictReader(io.StringIO(text))} == {"ALPHA", "CHARLIE"}
+    assert {row["Reference"] for row in csv.DictReader(io.StringIO(export_text(response)))} == {"ALPHA", "CHARLIE"}
 
 
 def test_xlsx_export_has_every_row(admin_client, listing):
     response = admin_client.get(LIST_URL, {"export": "xlsx"})
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = [list(r) for r in xlsx_sheet_rows(content)]
     header = rows[0]
     assert header[0] == "Reference"
     by_reference = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
@@ -313,8 +310,7 @@ def test_priority_areas_report_page(admin_client, report_data):
 def test_priority_areas_report_csv(admin_client, report_data):
     response = admin_client.get("/admin/mcee-reports/priority-areas/", {"export": "csv"})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(export_text(response))))
     assert rows[0] == ["Code", "Priority area", "Projects"]
     assert rows[1] == ["irregular-migration", "Preventing irregular migration", "1"]
     assert len(rows) == 8
@@ -327,7 +323,7 @@ def test_funding_report_page_and_csv(admin_client, report_data):
     html = response.content.decode()
     assert re.search(r"<td>2021-22</td>\s*<td>Not targeted</td>\s*<td[^>]*>1,235</td>", html)
     response = admin_client.get(url, {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(export_text(response))))
     assert rows[0] == ["Fiscal year", "Category", "Planned (CAD)", "Disbursed (CAD)"]
     assert rows[1:] == [["2021-22", "Recalcitrant", "0.00", "0.00"], ["2021-22", "Preventive", "0.00", "0.00"],
                         ["2021-22", "At risk", "0.00", "0.00"], ["2021-22", "Not targeted", "1234.56", "0.00"]]

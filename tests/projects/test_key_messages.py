@@ -11,6 +11,7 @@ from django.utils import translation
 from projects.models import KeyMessage, KeyMessageStatus
 from projects.services import key_message_approve, key_message_retire
 from tests.access.conftest import user_with_role, world  # noqa: F401
+from tests.spreadsheets import export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +222,7 @@ def test_a_reader_never_sees_a_draft(client, messages, user_with_role, role):  #
     html = client.get(LIST_URL).content.decode()
     assert "WORLD-MESSAGE-APPROVED" in html
     assert "WORLD-MESSAGE-DRAFT" not in html and "Border posts now scan passports." not in html
-    export = b"".join(client.get(LIST_URL + "?export=csv").streaming_content).decode()
+    export = export_text(client.get(LIST_URL + "?export=csv"))
     assert "WORLD-MESSAGE-APPROVED" in export
     assert "WORLD-MESSAGE-DRAFT" not in export and "Border posts now scan passports." not in export
     for draft in (messages["draft"], messages["second"]):
@@ -234,7 +235,7 @@ def test_a_reader_never_sees_a_draft(client, messages, user_with_role, role):  #
 
 
 def test_the_export_holds_both_languages(mcet_client, messages):
-    export = b"".join(mcet_client.get(LIST_URL + "?export=csv").streaming_content).decode()
+    export = export_text(mcet_client.get(LIST_URL + "?export=csv"))
     header = export.splitlines()[0]
     assert header.startswith("Country,Project,")
     assert "Les postes frontaliers lisent désormais les passeports." in export

@@ -21,6 +21,7 @@ from tests.factories import (
     ProjectFactory,
     priority_area,
 )
+from tests.spreadsheets import xlsx_sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +249,7 @@ def run_report(*args) -> str:
 
 
 PRIORITY_CSV_EN = """\
+PROTECTED B
 code,priority_area,projects
 national-policy,Strengthening national immigration and migration policies and procedures,2
 border-management,Improving border management,2
@@ -259,6 +261,7 @@ voluntary-return,Assisted voluntary return,0
 """
 
 PRIORITY_CSV_FR = """\
+PROTÉGÉ B
 code,priority_area,projects
 national-policy,Renforcement des politiques et procédures nationales en matière d’immigration et de migration,2
 border-management,Amélioration de la gestion des frontières,2
@@ -270,6 +273,7 @@ voluntary-return,Aide aux retours volontaires,0
 """
 
 FUNDING_CSV_EN = """\
+PROTECTED B
 fiscal_year,category,planned,disbursed
 2020-21,recalcitrant,60000.00,54000.00
 2020-21,preventive,90000.00,86000.00
@@ -301,6 +305,7 @@ def test_command_funding_csv(portfolio):
 
 def test_command_funding_csv_in_french_uses_french_fiscal_years(portfolio):
     lines = run_report("funding-by-category", "--lang", "fr").splitlines()
+    assert lines.pop(0) == "PROTÉGÉ B"  # the security marking, in the file's language
     assert lines[0] == "fiscal_year,category,planned,disbursed"
     assert lines[1] == "2020-2021,recalcitrant,60000.00,54000.00"
     assert lines[-1] == "2025-2026,not_targeted,500.00,0.00"
@@ -313,9 +318,10 @@ def test_command_writes_csv_to_a_file(portfolio, tmp_path):
 
 
 def sheet_rows(path):
+    """The sheet's title and its rows below the marking row."""
     workbook = load_workbook(path, read_only=True)
     [sheet] = workbook.worksheets
-    return sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]
+    return sheet.title, [list(row) for row in xlsx_sheet_rows(path.read_bytes())]
 
 
 def test_command_priority_areas_xlsx(portfolio, tmp_path):
@@ -323,7 +329,7 @@ def test_command_priority_areas_xlsx(portfolio, tmp_path):
     run_report("priority-areas", "--format", "xlsx", "--out", str(target))
     title, rows = sheet_rows(target)
     assert title == "priority-areas"
-    expected = [line.split(",") for line in PRIORITY_CSV_EN.splitlines()]
+    expected = [line.split(",") for line in PRIORITY_CSV_EN.splitlines()[1:]]
     assert rows[0] == expected[0]
     assert [[code, name, int(n)] for code, name, n in expected[1:]] == rows[1:]
 
@@ -334,7 +340,7 @@ def test_command_funding_xlsx_has_the_same_rows_as_numbers(portfolio, tmp_path):
     title, rows = sheet_rows(target)
     assert title == "funding-by-category"
     assert rows[0] == ["fiscal_year", "category", "planned", "disbursed"]
-    expected = [line.split(",") for line in FUNDING_CSV_EN.splitlines()[1:]]
+    expected = [line.split(",") for line in FUNDING_CSV_EN.splitlines()[2:]]
     assert len(rows) == len(expected) + 1
     for got, (fy, category, planned, disbursed) in zip(rows[1:], expected, strict=True):
         assert got[:2] == [fy, category]

@@ -1,4 +1,7 @@
-"""`python manage.py mcee_report NAME --format csv`: any registered report, from the command line."""
+"""`python manage.py mcee_report NAME --format csv`: any registered report, from the command line.
+
+Like every spreadsheet the system writes, the file starts with the security marking, then the column
+keys; no cell runs as a formula (``mcee.spreadsheets``)."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
@@ -37,10 +40,10 @@ class Command(BaseCommand):
             if not options["out"]:
                 raise CommandError("--format xlsx needs --out FILE.")
             with open(options["out"], "wb") as fh:
-                fh.write(xlsx_bytes(keys, rows, title=report.slug))
+                fh.write(xlsx_bytes(keys, rows, title=report.slug, language=options["lang"]))
             return
         if options["out"]:
             with open(options["out"], "w", newline="", encoding="utf-8") as fh:
-                write_csv(fh, keys, rows)
+                write_csv(fh, keys, rows, language=options["lang"])
         else:
-            write_csv(self.stdout, keys, rows)
+            write_csv(self.stdout, keys, rows, language=options["lang"])
