@@ -72,6 +72,9 @@ class FiscalYear:
     def next(self) -> FiscalYear:
         return FiscalYear(self.start_year + 1)
 
+    def previous(self) -> FiscalYear:
+        return FiscalYear(self.start_year - 1)
+
     def quarters(self) -> list[FiscalQuarter]:
         return [FiscalQuarter(self, n) for n in (1, 2, 3, 4)]
 
@@ -105,6 +108,11 @@ class FiscalQuarter:
         if self.number == 4:
             return FiscalQuarter(self.fiscal_year.next(), 1)
         return FiscalQuarter(self.fiscal_year, self.number + 1)
+
+    def previous(self) -> FiscalQuarter:
+        if self.number == 1:
+            return FiscalQuarter(self.fiscal_year.previous(), 4)
+        return FiscalQuarter(self.fiscal_year, self.number - 1)
 
     @property
     def label(self) -> str:
