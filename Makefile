@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+GCDS := cms/static/cms/vendor/gcds/gcds.esm.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -25,7 +26,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
 
-install: $(STAMP) $(NODE_STAMP)
+# The GC Design System's browser files, copied where Django's static files find them (cms/frontend_build.py).
+$(GCDS): $(NODE_STAMP) $(BIN)/python cms/frontend_build.py
+	$(BIN)/python -m cms.frontend_build
+
+install: $(STAMP) $(NODE_STAMP) $(GCDS)
 
 # The compiled catalogue is committed (a test checks it matches the .po); recompile when GNU gettext is here.
 compile-messages: install

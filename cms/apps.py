@@ -21,9 +21,26 @@ def sync_roles(sender, **kwargs):
         partner_reporter_group_sync(partner=partner)
 
 
+def brief_page_for_classified_country(sender, instance, created, raw=False, **kwargs):
+    """A country that is classified gets its brief pages (in each language) the first time."""
+    if raw or not created:
+        return
+    from .models import CountryBriefPage
+    from .services import brief_pages_sync
+
+    if not CountryBriefPage.objects.filter(country_id=instance.country_id).exists():
+        brief_pages_sync(countries=[instance.country])
+
+
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Reader pages")
 
     def ready(self):
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="mcee_sync_roles")
+        from django.db.models.signals import post_save
+
+        from countries.models import CountryClassification
+
+        post_save.connect(brief_page_for_classified_country, sender=CountryClassification,
+                          dispatch_uid="mcee_brief_page_for_classified_country")

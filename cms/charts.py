@@ -92,6 +92,14 @@ def _style_axes(chart, font: str, categories: Sequence[str]) -> None:
         chart.categoryAxis.labels.dx, chart.categoryAxis.labels.dy = 4, -2
 
 
+def _point():
+    from reportlab.graphics.widgets.markers import makeMarker
+
+    symbol = makeMarker("FilledCircle")
+    symbol.size = 4
+    return symbol
+
+
 def bar_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 480, height: float = 220,
               stacked: bool = False, font: str = DEFAULT_FONT, value_format: str = "%d") -> Drawing:
     """Vertical bars, one group per category and one bar per series (or one stacked bar)."""
@@ -117,16 +125,22 @@ def bar_chart(*, categories: Sequence[str], series: Sequence[Series], width: flo
 
 def line_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 480, height: float = 220,
                reference: tuple[str, float] | None = None, font: str = DEFAULT_FONT,
-               value_format: str = "%d") -> Drawing:
+               value_format: str = "%d", below: float = 0, left: float = 42) -> Drawing:
     """Lines over categories; ``reference`` draws a dashed horizontal line (a target) with its label.
 
     A missing value (``None``) breaks nothing: the point is left out and the line joins its neighbours.
+    ``below`` keeps that much room under the axis labels (for a timeline's rows), ``left`` for row labels.
     """
     drawing = Drawing(width, height)
     chart = HorizontalLineChart()
-    chart.x, chart.y = 42, 48 if len(categories) > 6 else 30
-    chart.width, chart.height = width - 54, height - chart.y - 30
-    chart.data = [[float(v) if v is not None else None for v in s.values] for s in series] or [[0] * len(categories)]
+    chart.x, chart.y = left, (48 if len(categories) > 6 else 30) + below
+    chart.width, chart.height = width - left - 12, height - chart.y - 30
+    series = [s for s in series if any(v is not None for v in s.values)]  # a series with no figure draws nothing
+    chart.data = [[float(v) if v is not None else None for v in s.values] for s in series]
+    if not chart.data:  # axes without a line: an invisible zero line keeps the chart's frame
+        chart.data = [[0] * max(len(categories), 1)]
+        chart.lines[0].strokeWidth = 0
+        chart.lines[0].strokeColor = colors.white
     floor = reference[1] if reference else 0.0
     low, high, step = _value_range(series, floor=floor)
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = low, high, step
@@ -135,6 +149,7 @@ def line_chart(*, categories: Sequence[str], series: Sequence[Series], width: fl
     for index in range(len(series)):
         chart.lines[index].strokeColor = _colour(index)
         chart.lines[index].strokeWidth = 1.5
+        chart.lines[index].symbol = _point()
     _style_axes(chart, font, categories)
     drawing.add(chart)
     extra = ()
@@ -193,3 +208,45 @@ def svg(drawing: Drawing, *, title: str, description: str = "") -> SafeString:
     root.set("focusable", "false")
     root.set("style", f"max-width: {root.get('width')}px; width: 100%; height: auto;")
     return mark_safe(etree.tostring(root, encoding="unicode"))  # noqa: S308 - built and escaped by lxml above
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated event on a timeline: ``position`` counts categories from the left edge (1.5 = the middle of the
+    second category), ``kind`` picks its row and shape, ``filled`` tells a hollow marker from a full one."""
+
+    position: float
+    kind: str
+    filled: bool = True
+
+
+def timeline_chart(*, categories: Sequence[str], series: Sequence[Series], markers: Sequence[Marker],
+                   kinds: Sequence[tuple[str, str]], reference: tuple[str, float] | None = None,
+                   width: float = 480, height: float = 260, font: str = DEFAULT_FONT) -> Drawing:
+    """Events laid over a series: the line chart (with its target) above, one row of markers per event kind
+    below it, on the same time axis. ``kinds`` gives each kind's legend label, in row order."""
+    from reportlab.graphics.widgets.markers import makeMarker
+
+    band = 16 * len(kinds) + 6
+    drawing = line_chart(categories=categories, series=series, reference=reference, width=width,
+                         height=height, font=font, below=band, left=86)
+    chart = next(node for node in drawing.contents if isinstance(node, HorizontalLineChart))
+    left, span = chart.x, chart.width
+    shapes = ("Triangle", "Square", "Diamond", "Circle", "Cross")
+    count = max(len(categories), 1)
+    for row, (kind, label) in enumerate(kinds):
+        y = band - 10 - row * 16
+        colour = _colour(row + 1)
+        drawing.add(String(2, y - 3, label, fontName=font, fontSize=7, fillColor=TEXT))
+        drawing.add(Line(left, y, left + span, y, strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.5))
+        for marker in markers:
+            if marker.kind != kind:
+                continue
+            x = left + min(max(marker.position, 0), count) / count * span
+            shape = shapes[row % len(shapes)]
+            symbol = makeMarker("Filled" + shape)
+            symbol.x, symbol.y, symbol.size = x, y, 7
+            symbol.fillColor = colour if marker.filled else colors.white
+            symbol.strokeColor, symbol.strokeWidth = colour, 1.2
+            drawing.add(symbol)
+    return drawing

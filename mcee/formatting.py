@@ -34,3 +34,13 @@ def format_percent(value, decimals: int = 1, language: str | None = None) -> str
         return ""
     number = format_number(Decimal(value), decimals, language)
     return f"{number}{NBSP}%" if active_language(language) == "fr" else f"{number}%"
+
+
+def format_date(value, language: str | None = None) -> str:
+    """A date as people write it in the language: ``Dec. 6, 2026``, ``6 décembre 2026``."""
+    if value is None or value == "":
+        return ""
+    from django.utils import formats, translation
+
+    with translation.override(active_language(language)):
+        return formats.date_format(value, "DATE_FORMAT")

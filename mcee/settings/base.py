@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -339,3 +340,6 @@ LOGGING = {
     },
 }
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no calls to outside services from a protected system
+
+# Country-brief PDFs embed DejaVu Sans (npm package dejavu-fonts-ttf, installed by `make install`).
+MCEE_PDF_FONT_DIR = Path(os.environ.get("MCEE_PDF_FONT_DIR", BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"))

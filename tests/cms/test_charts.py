@@ -64,3 +64,11 @@ def test_an_empty_chart_says_why():
     drawing = empty_chart("No figures for this period.")
     assert isinstance(drawing, Drawing)
     assert strings(drawing) == ["No figures for this period."]
+
+
+def test_a_line_chart_with_gaps_or_no_figure_still_draws():
+    from reportlab.graphics import renderPDF
+
+    for values in ([None, None, None], [None, 5, None], [1, None, 3]):
+        drawing = line_chart(categories=["a", "b", "c"], series=[Series("s", values)], reference=("t", 2))
+        assert renderPDF.drawToString(drawing).startswith(b"%PDF")

@@ -1,5 +1,6 @@
 """The fictional demo data is on the scale of the real portfolio and reproduces the evaluation's Table 1."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -106,7 +107,9 @@ def test_demo_travel_documents_cover_six_fiscal_years_with_visible_gaps():
     seed()
     xa = Country.objects.get(code="XA")
     years = [row.period for row in td_timeliness(country=xa, period="fiscal_year")]
-    assert years == ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    # Six fiscal years from load_demo_td, then load_demo_briefs up to the last full month.
+    assert years[:6] == ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
+    assert years[-1] == FiscalYear.of(dt.date.today().replace(day=1) - dt.timedelta(days=1)).label
     cases = TravelDocumentCase.objects
     assert cases.filter(country__code__in=["XA", "XC"]).count() == cases.count() > 0
     assert TravelDocumentMonth.objects.filter(country__code="XK").count() == 0  # not targeted, no data
@@ -218,3 +221,15 @@ def test_the_demo_reporter_fills_and_submits_iom_s_due_report(settings, client):
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert IndicatorPeriod.objects.get(indicator=indicator, period_start=report.period_start).actual_value is None
+
+
+def test_demo_briefs_are_ready_for_the_next_meeting():
+    from cms.models import CountryBriefPage
+    from engagements.models import RWGMeeting
+
+    seed()
+    meeting = RWGMeeting.objects.filter(date__gt=dt.date.today()).get()
+    assert sorted(c.code.code for c in meeting.agenda_countries.all()) == ["XA", "XB", "XC", "XD", "XE", "XF"]
+    xa = CountryBriefPage.objects.get(country__code="XA", locale__language_code="fr")
+    assert "La Xandrie" in xa.narrative
+    assert CountryBriefPage.objects.filter(locale__language_code="en").count() == Country.objects.count()

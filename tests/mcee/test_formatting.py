@@ -104,3 +104,14 @@ def test_an_explicit_language_wins_over_the_active_one():
         assert format_money(1234, "en") == "$1,234"
     with translation.override("en"):
         assert format_money(1234, "fr") == f"1{NNBSP}234{NBSP}$"
+
+
+def test_dates_are_written_as_in_each_language():
+    import datetime as dt
+
+    from mcee.formatting import format_date
+
+    day = dt.date(2026, 12, 6)
+    assert format_date(day, "fr") == "6 décembre 2026"
+    assert format_date(day, "en") == "Dec. 6, 2026"
+    assert format_date(None, "en") == ""

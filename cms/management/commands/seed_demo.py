@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import load_demo_asylum, load_demo_engagements, load_demo_portfolio, load_demo_rwg, load_demo_td
+from cms.demo_briefs import load_demo_briefs
 from cms.demo_results import load_demo_results
 from mcee.audit import COMMAND, audit_source
 from projects.models import Project
@@ -30,8 +31,9 @@ class Command(BaseCommand):
             counts.update(load_demo_td())
             counts.update(load_demo_engagements())
             counts.update(load_demo_results())
+            counts.update(load_demo_briefs())
         self.stdout.write(self.style.SUCCESS(
             "Demo data loaded: {partners} partners, {countries} countries, {projects} projects, "
             "{meetings} RWG meetings, {asylum_rows} rows of asylum statistics, {td_months} months and {td_cases} "
             "cases of travel-document data, {engagements} engagements, {indicators} indicators, {partner_reports} "
-            "partner reports.".format(**counts)))
+            "partner reports, {brief_pages} country-brief pages.".format(**counts)))
