@@ -256,3 +256,21 @@ def add_envelope_panel(request, panels):
 
 # The menu groups "Proposals" (calls, proposals, reviews) and "Results" (results framework, partner reports).
 from . import admin_proposals, admin_results  # noqa: E402, F401
+
+
+# Reports → IATI export (issue 9): the checks and the download of the IATI file.
+@hooks.register("register_admin_urls")
+def register_iati_urls():
+    from . import admin_iati
+
+    return [
+        path("iati-export/", admin_iati.iati_page, name="projects_iati_export"),
+        path("iati-export/download/", admin_iati.iati_download, name="projects_iati_download"),
+    ]
+
+
+@hooks.register("construct_reports_menu")
+def add_iati_export(request, menu_items):
+    from . import admin_iati
+
+    menu_items.append(admin_iati.menu_item())
