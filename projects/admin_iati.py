@@ -1,12 +1,11 @@
 """Reports → IATI export: the checks and, when they pass, the download of the IATI 2.03 file.
 
 For those who maintain the portfolio and see every row of what is published (MCET administrators and
-staff), decided by ``mcee.access``; anyone else gets 403. The page says what the setting publishes and lists
-every problem that stops the file, in the reader's language."""
+staff), decided by ``mcee.access``; anyone else gets a 403 page saying why. The page says what the setting
+publishes and lists every problem that stops the file, in the reader's language."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -47,9 +46,9 @@ def may_publish_iati(user) -> bool:
                for model in PUBLISHED_MODELS)
 
 
-def _require(request):
-    if not may_publish_iati(request.user):
-        raise PermissionDenied
+def _refused(request):
+    """403 with a page that says why (Wagtail would turn a PermissionDenied into a redirect home)."""
+    return TemplateResponse(request, "projects/iati_refused.html", {}, status=403)
 
 
 def _page(request, export, status=200):
@@ -64,13 +63,15 @@ def _page(request, export, status=200):
 
 
 def iati_page(request):
-    _require(request)
+    if not may_publish_iati(request.user):
+        return _refused(request)
     return _page(request, iati_export(user=request.user))
 
 
 def iati_download(request):
     """The file when the checks pass; otherwise the page with the problems (422), and no file."""
-    _require(request)
+    if not may_publish_iati(request.user):
+        return _refused(request)
     export = iati_export(user=request.user)
     if not export.ok:
         return _page(request, export, status=422)

@@ -269,8 +269,9 @@ def register_iati_urls():
     ]
 
 
-@hooks.register("construct_reports_menu")
-def add_iati_export(request, menu_items):
+@hooks.register("register_reports_menu_item")
+def register_iati_menu_item():
+    """Registered (not added by a construct hook) so that Wagtail asks its ``is_shown``."""
     from . import admin_iati
 
-    menu_items.append(admin_iati.menu_item())
+    return admin_iati.menu_item()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .checks import Problem, iati_problems
 from .config import IatiConfig, iati_config
@@ -41,8 +42,10 @@ class IatiCheckFailed(Exception):
 
     def __init__(self, problems):
         self.problems = tuple(problems)
-        super().__init__(_("The IATI file was not written: %(count)s problem(s) to correct first.")
-                         % {"count": len(self.problems)})
+        count = len(self.problems)
+        super().__init__(ngettext("The IATI file was not written: %(count)s problem to correct first.",
+                                  "The IATI file was not written: %(count)s problems to correct first.", count)
+                         % {"count": count})
 
 
 def iati_export(*, config: IatiConfig | None = None, user=None, today=None, now=None) -> IatiExport:

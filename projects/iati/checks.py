@@ -70,17 +70,18 @@ def _identity_problems(a: Activity) -> list[Problem]:
         problems.append(Problem(a.reference, _("reference"), _(
             "The reference holds a space or one of / & | ?, which an IATI activity identifier may not; "
             "change the reference before it is first published.")))
-    for language, text in ((_("English"), a.title_en), (_("French"), a.title_fr)):
-        if not text:
-            problems.append(Problem(a.reference, _("title"), _(
-                "The title in %(language)s is empty; every published activity has its title in both "
-                "languages.") % {"language": language}))
-    if a.description_from_summary:
-        for language, text in ((_("English"), a.description_en), (_("French"), a.description_fr)):
-            if not text:
-                problems.append(Problem(a.reference, _("summary"), _(
-                    "The summary in %(language)s is empty; summaries are published, so write it in both "
-                    "languages.") % {"language": language}))
+    if not a.title_en:
+        problems.append(Problem(a.reference, _("title"), _(
+            "The title in English is empty; every published activity has its title in both languages.")))
+    if not a.title_fr:
+        problems.append(Problem(a.reference, _("title"), _(
+            "The title in French is empty; every published activity has its title in both languages.")))
+    if a.description_from_summary and not a.description_en:
+        problems.append(Problem(a.reference, _("summary"), _(
+            "The summary in English is empty; summaries are published, so write it in both languages.")))
+    if a.description_from_summary and not a.description_fr:
+        problems.append(Problem(a.reference, _("summary"), _(
+            "The summary in French is empty; summaries are published, so write it in both languages.")))
     return problems
 
 

@@ -117,7 +117,7 @@ class Activity:
     title_fr: str
     description_en: str
     description_fr: str
-    description_from_summary: bool  # False: the standard sentence, the summaries are not published
+    description_from_summary: bool  # False: the standard sentence (summaries not published, or none written)
     partner: Organisation
     planned_start: dt.date
     planned_end: dt.date
@@ -226,10 +226,10 @@ def iati_publication(*, config: IatiConfig | None = None, user=None, today: dt.d
     activities = []
     for project in projects:
         partner = project.partner
-        if config.publishes(DESCRIPTIONS):
-            description = (project.summary_en.strip(), project.summary_fr.strip())
-        else:
-            description = _standard_description(partner.name_en, partner.name_fr)
+        summary = (project.summary_en.strip(), project.summary_fr.strip())
+        # Summaries when published and written (both missing: the standard sentence, as when not published).
+        from_summary = config.publishes(DESCRIPTIONS) and any(summary)
+        description = summary if from_summary else _standard_description(partner.name_en, partner.name_fr)
         activities.append(Activity(
             reference=project.reference,
             identifier=f"{config.reporting_org_ref}-{project.reference}",
@@ -239,7 +239,7 @@ def iati_publication(*, config: IatiConfig | None = None, user=None, today: dt.d
             title_fr=project.title_fr.strip(),
             description_en=description[0],
             description_fr=description[1],
-            description_from_summary=config.publishes(DESCRIPTIONS),
+            description_from_summary=from_summary,
             partner=Organisation(ref=partner.iati_ref.strip(), type=partner.organisation_type,
                                  name_en=partner.name_en, name_fr=partner.name_fr or partner.name_en),
             planned_start=project.planned_start,

@@ -8,6 +8,7 @@ beside it, renamed over it once complete."""
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.iati import IatiCheckFailed, iati_export, write_iati_file
 
@@ -33,10 +34,14 @@ class Command(BaseCommand):
                 export = iati_export()
                 if export.problems:
                     self._problems(export.problems)
-                    raise CommandError(_("%(count)s problem(s) stop the IATI export.")
-                                       % {"count": len(export.problems)}, returncode=1)
-                self.stdout.write(_("The checks pass: %(count)s activities are ready to publish.")
-                                  % {"count": len(export.publication.activities)})
+                    count = len(export.problems)
+                    raise CommandError(ngettext("%(count)s problem stops the IATI export.",
+                                                "%(count)s problems stop the IATI export.", count)
+                                       % {"count": count}, returncode=1)
+                count = len(export.publication.activities)
+                self.stdout.write(ngettext("The checks pass: %(count)s activity is ready to publish.",
+                                           "The checks pass: %(count)s activities are ready to publish.", count)
+                                  % {"count": count})
                 return
             try:
                 export = write_iati_file(options["out"])
@@ -45,5 +50,7 @@ class Command(BaseCommand):
                 raise CommandError(str(failed), returncode=1) from failed
             except OSError as exc:
                 raise CommandError(_("The file could not be written: %(error)s") % {"error": exc}) from exc
-            self.stdout.write(_("%(count)s activities written to %(path)s.")
-                              % {"count": len(export.publication.activities), "path": options["out"]})
+            count = len(export.publication.activities)
+            self.stdout.write(ngettext("%(count)s activity written to %(path)s.",
+                                       "%(count)s activities written to %(path)s.", count)
+                              % {"count": count, "path": options["out"]})
