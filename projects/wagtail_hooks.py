@@ -256,3 +256,22 @@ def add_envelope_panel(request, panels):
 
 # The menu groups "Proposals" (calls, proposals, reviews) and "Results" (results framework, partner reports).
 from . import admin_proposals, admin_results  # noqa: E402, F401
+
+
+# Reports → IATI export (issue 9): the checks and the download of the IATI file.
+@hooks.register("register_admin_urls")
+def register_iati_urls():
+    from . import admin_iati
+
+    return [
+        path("iati-export/", admin_iati.iati_page, name="projects_iati_export"),
+        path("iati-export/download/", admin_iati.iati_download, name="projects_iati_download"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_iati_menu_item():
+    """Registered (not added by a construct hook) so that Wagtail asks its ``is_shown``."""
+    from . import admin_iati
+
+    return admin_iati.menu_item()

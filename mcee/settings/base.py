@@ -299,6 +299,24 @@ MCEE_CASE_REF_KEY = os.environ.get("MCEE_CASE_REF_KEY", "dev-and-test-only-case-
 # Days within which a travel document should be issued, for a country without its own target.
 MCEE_TD_TARGET_DAYS = int(os.environ.get("MCEE_TD_TARGET_DAYS", "90"))
 
+# IATI publication (docs/iati.md; `export_iati` and Reports → IATI export). Conservative by default: no
+# project is published until opted in by reference (or "*" for every project of an allowed status); projects
+# in the pipeline never are; the summaries and the results are published only when named in FIELDS
+# (budgets, transactions, descriptions, results). Country categories, engagement plans, escalation, key
+# messages and partner reports are never published. The file carries the security marking as a comment
+# until MCEE_IATI_MARKING_EN/_FR say otherwise for a release.
+MCEE_IATI = {
+    "REPORTING_ORG_REF": os.environ.get("MCEE_IATI_REPORTING_ORG_REF", ""),
+    "REPORTING_ORG_TYPE": "10",  # IATI OrganisationType: government
+    "REPORTING_ORG_NAME_EN": "Immigration, Refugees and Citizenship Canada",
+    "REPORTING_ORG_NAME_FR": "Immigration, Réfugiés et Citoyenneté Canada",
+    "PROJECTS": env_list("MCEE_IATI_PROJECTS", ""),
+    "STATUSES": env_list("MCEE_IATI_STATUSES", "active,finalisation,closed"),
+    "FIELDS": env_list("MCEE_IATI_FIELDS", "budgets,transactions"),
+    "MARKING_EN": os.environ.get("MCEE_IATI_MARKING_EN", ""),  # empty: the security marking below
+    "MARKING_FR": os.environ.get("MCEE_IATI_MARKING_FR", ""),
+}
+
 # Security marking shown on every screen and every PDF page, in the page's language.
 MCEE_SECURITY_MARKING = {
     "en": os.environ.get("MCEE_SECURITY_MARKING_EN", "PROTECTED B"),

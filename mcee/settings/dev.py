@@ -8,3 +8,8 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # n
 ALLOWED_HOSTS = ["*"]
 COUNTRIES_OVERRIDE = dict(DEMO_COUNTRIES_OVERRIDE)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The demo publishes every demo project to IATI, all parts, under a made-up reporting identifier.
+MCEE_IATI = {**MCEE_IATI, "REPORTING_ORG_REF": MCEE_IATI["REPORTING_ORG_REF"] or "XX-MCEE-DEMO",  # noqa: F405
+             "PROJECTS": MCEE_IATI["PROJECTS"] or ["*"],  # noqa: F405
+             "FIELDS": (MCEE_IATI["FIELDS"] if "MCEE_IATI_FIELDS" in os.environ  # noqa: F405
+                        else ["budgets", "transactions", "descriptions", "results"])}
