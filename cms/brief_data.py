@@ -204,8 +204,11 @@ def _completeness(country, on: dt.date, language: str) -> list[str]:
     from django.utils.translation import gettext
 
     warnings = []
+    last_complete_month = on.replace(day=1) - dt.timedelta(days=1)  # the running month is not expected yet
     for fiscal_year in (FiscalYear.of(on).previous(), FiscalYear.of(on)):
-        for row in td_completeness(fiscal_year=fiscal_year, today=on, countries=[country]):
+        if fiscal_year.start > last_complete_month:
+            continue
+        for row in td_completeness(fiscal_year=fiscal_year, today=last_complete_month, countries=[country]):
             label = fiscal_year.localized_label(language)
             if row.months_without_data:
                 warnings.append(gettext("%(year)s: no travel-document data for %(count)s of %(expected)s months "

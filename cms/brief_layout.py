@@ -106,7 +106,8 @@ def _travel_documents(brief: CountryBrief, language: str) -> Section:
     rows = [[q.label, _n(q.requested, language), _n(q.issued, language), _n(q.refused, language),
              _n(q.median_days, language, 1), DASH if q.within_target_share is None
              else format_percent(q.within_target_share * 100, 0, language)] for q in quarters]
-    warnings = list(brief.completeness_warnings) + [f"{q.label}: {q.warning}" for q in quarters if q.warning]
+    warnings = list(brief.completeness_warnings) + [
+        _("%(period)s: %(warning)s") % {"period": q.label, "warning": q.warning} for q in quarters if q.warning]
     has_figures = any(q.requested is not None or q.issued is not None for q in quarters)
     requested, issued = _("Requested"), _("Issued")
     median, target_label = _("Median days to issue"), _("Target: %(days)s days") % {"days": target}

@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Frame,
     KeepTogether,
     PageTemplate,
@@ -186,7 +187,8 @@ def _rich_text(html: str, styles) -> list:
 
 
 def _section(section: Section, styles, width: float) -> list:
-    flowables = [_heading(section.title, styles["h2"])]
+    # A section starts on a new page rather than leave its heading alone at the foot of one.
+    flowables = [CondPageBreak(70 * mm), _heading(section.title, styles["h2"])]
     for label, value in section.facts:
         flowables.append(Paragraph(f"<b>{escape(label)}</b> : {escape(value)}" if translation.get_language() == "fr"
                                    else f"<b>{escape(label)}</b>: {escape(value)}", styles["body"]))

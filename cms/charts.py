@@ -62,25 +62,25 @@ def _legend(drawing: Drawing, series: Sequence[Series], *, x: float, y: float, f
     legend = Legend()
     legend.x, legend.y = x, y
     legend.alignment = "right"
-    legend.fontName, legend.fontSize = font, 8
+    legend.fontName, legend.fontSize = font, 10
     legend.columnMaximum = 1
     legend.deltax, legend.dx, legend.dy = 0, 8, 8
     legend.colorNamePairs = [(_colour(i), s.label) for i, s in enumerate(series)] + list(extra)
     # One row: spread the entries across the width.
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
-    legend.deltax = max(60, max((len(label) for _, label in legend.colorNamePairs), default=10) * 4.6 + 18)
+    legend.deltax = max(70, max((len(label) for _, label in legend.colorNamePairs), default=10) * 5.6 + 22)
     drawing.add(legend)
 
 
 def _style_axes(chart, font: str, categories: Sequence[str]) -> None:
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = 9
     chart.categoryAxis.labels.fillColor = TEXT
     chart.categoryAxis.strokeColor = AXIS
     chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontSize = 9
     chart.valueAxis.labels.fillColor = TEXT
     chart.valueAxis.strokeColor = AXIS
     chart.valueAxis.visibleGrid = True
@@ -100,7 +100,7 @@ def _point():
     return symbol
 
 
-def bar_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 480, height: float = 220,
+def bar_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 640, height: float = 240,
               stacked: bool = False, font: str = DEFAULT_FONT, value_format: str = "%d") -> Drawing:
     """Vertical bars, one group per category and one bar per series (or one stacked bar)."""
     drawing = Drawing(width, height)
@@ -123,7 +123,7 @@ def bar_chart(*, categories: Sequence[str], series: Sequence[Series], width: flo
     return drawing
 
 
-def line_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 480, height: float = 220,
+def line_chart(*, categories: Sequence[str], series: Sequence[Series], width: float = 640, height: float = 240,
                reference: tuple[str, float] | None = None, font: str = DEFAULT_FONT,
                value_format: str = "%d", below: float = 0, left: float = 42) -> Drawing:
     """Lines over categories; ``reference`` draws a dashed horizontal line (a target) with its label.
@@ -222,22 +222,22 @@ class Marker:
 
 def timeline_chart(*, categories: Sequence[str], series: Sequence[Series], markers: Sequence[Marker],
                    kinds: Sequence[tuple[str, str]], reference: tuple[str, float] | None = None,
-                   width: float = 480, height: float = 260, font: str = DEFAULT_FONT) -> Drawing:
+                   width: float = 640, height: float = 300, font: str = DEFAULT_FONT) -> Drawing:
     """Events laid over a series: the line chart (with its target) above, one row of markers per event kind
     below it, on the same time axis. ``kinds`` gives each kind's legend label, in row order."""
     from reportlab.graphics.widgets.markers import makeMarker
 
-    band = 16 * len(kinds) + 6
+    band = 24 * len(kinds) + 4
     drawing = line_chart(categories=categories, series=series, reference=reference, width=width,
-                         height=height, font=font, below=band, left=86)
+                         height=height, font=font, below=band)
     chart = next(node for node in drawing.contents if isinstance(node, HorizontalLineChart))
     left, span = chart.x, chart.width
     shapes = ("Triangle", "Square", "Diamond", "Circle", "Cross")
     count = max(len(categories), 1)
     for row, (kind, label) in enumerate(kinds):
-        y = band - 10 - row * 16
+        y = band - 16 - row * 24
         colour = _colour(row + 1)
-        drawing.add(String(2, y - 3, label, fontName=font, fontSize=7, fillColor=TEXT))
+        drawing.add(String(left, y + 6, label, fontName=font, fontSize=8, fillColor=TEXT))
         drawing.add(Line(left, y, left + span, y, strokeColor=colors.HexColor("#dddddd"), strokeWidth=0.5))
         for marker in markers:
             if marker.kind != kind:

@@ -70,6 +70,7 @@ def load_demo_briefs(today: dt.date | None = None) -> dict[str, int]:
                         requested_on=requested_on, issued_on=issued_on, outcome=outcome,
                         document_type="emergency passport", interview_required=False, priority="normal",
                         days_to_issue=(issued_on - requested_on).days if issued_on else None))
+        _months_agree_with_cases(months, cases)
         TravelDocumentMonth.objects.bulk_create(months)
         TravelDocumentCase.objects.bulk_create(cases)
     meeting = RWGMeeting.objects.filter(date__gt=today).order_by("date").first()
@@ -77,8 +78,62 @@ def load_demo_briefs(today: dt.date | None = None) -> dict[str, int]:
         meeting = RWGMeeting.objects.create(date=today + dt.timedelta(days=21), level=MeetingLevel.ADM,
                                             notes="Quarterly review of the target countries.")
         meeting.agenda_countries.set(Country.objects.filter(code__in=["XA", "XB", "XC", "XD", "XE", "XF"]))
+    _recent_engagements(today)
     brief_pages_sync()
     for language, text in NARRATIVE.items():
         CountryBriefPage.objects.filter(country__code="XA", locale__language_code=language, narrative="").update(
             narrative=text)
     return {"recent_td_months": len(months), "brief_pages": CountryBriefPage.objects.count()}
+
+
+def _months_agree_with_cases(months, cases) -> None:
+    """Where a country has case-level data, its monthly figures are the same counts (CBSA's two extracts
+    agree), so the demo briefs show no data-quality warning for those months."""
+    def month_of(day):
+        return day.replace(day=1)
+
+    def month_end(first):
+        return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+    from countries.models import TravelDocumentCase
+
+    by_country: dict[int, list] = {}
+    earlier = TravelDocumentCase.objects.filter(country__in={c.country for c in cases})
+    for case in [*earlier, *cases]:
+        by_country.setdefault(case.country_id, []).append(case)
+    for row in months:
+        country_cases = by_country.get(row.country_id)
+        if not country_cases:
+            continue
+        end = month_end(row.month)
+        row.requested = sum(1 for c in country_cases if month_of(c.requested_on) == row.month)
+        row.issued = sum(1 for c in country_cases if c.issued_on and month_of(c.issued_on) == row.month)
+        row.refused = sum(1 for c in country_cases if c.outcome == "refused" and month_of(c.requested_on) == row.month)
+        row.pending_end = sum(1 for c in country_cases if c.requested_on <= end and (
+            c.outcome == "pending" or (c.outcome == "issued" and c.issued_on > end)))
+        row.removals = max(0, row.issued - 1)
+
+
+def _recent_engagements(today: dt.date) -> None:
+    """Two engagements with XA in the last year, one that leveraged its border project, so that its brief's
+    timeline has something to lay over the travel-document series."""
+    from countries.models import Country
+    from engagements.models import Department, Engagement
+    from projects.models import Project
+
+    xa = Country.objects.filter(code="XA").first()
+    if xa is None or Engagement.objects.filter(country=xa, date__gt=today - dt.timedelta(days=365),
+                                               date__lte=today).exists():
+        return
+    cbsa, gac = Department.objects.get(code="cbsa"), Department.objects.get(code="gac")
+    leveraged = Engagement.objects.create(
+        country=xa, date=today - dt.timedelta(days=240), status="held", kind="ottawa_bilateral", level="dg",
+        lead_department=cbsa, removals_raised=True, counterpart_institution="Embassy of Xandria",
+        summary="Pending travel-document requests reviewed one by one.",
+        outcome="The embassy committed to answer within 60 days.")
+    leveraged.projects_leveraged.set(Project.objects.filter(reference="MCEE-2019-001"))
+    leveraged.save()
+    Engagement.objects.create(
+        country=xa, date=today - dt.timedelta(days=75), status="held", kind="multilateral", level="adm",
+        lead_department=gac, no_project_leveraged=True, removals_raised=True,
+        summary="Returns discussed in the margins of a regional forum.")
