@@ -10,5 +10,5 @@ and viewsets in its own ``api.py`` and registers them here (``mcee.api.registry`
 - ``throttling``: requests per token and minute, on the shared cache;
 - ``views``: the OpenAPI schema and its documentation page, served from this server only.
 
-See docs/api.md (for the systems' developers) and docs/decisions/0005-api.md (why).
+See docs/api.md (for the systems' developers) and docs/decisions/0007-api.md (why).
 """

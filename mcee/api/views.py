@@ -1,6 +1,6 @@
 """The API's own pages: its root, the OpenAPI schema, and a documentation page rendered here from
 that schema (no script, nothing from another server: the Content Security Policy forbids CDNs; see
-docs/decisions/0005-api.md)."""
+docs/decisions/0007-api.md)."""
 
 from __future__ import annotations
 
