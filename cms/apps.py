@@ -42,5 +42,8 @@ class CmsConfig(AppConfig):
 
         from countries.models import CountryClassification
 
+        from . import api
+
+        api.register_api()  # the brief data under /api/v1/briefs/ (mcee.api)
         post_save.connect(brief_page_for_classified_country, sender=CountryClassification,
                           dispatch_uid="mcee_brief_page_for_classified_country")
