@@ -457,9 +457,11 @@ class CompletenessRow:
     months_missing_inventory: list[str]  # YYYY-MM: no added_to_inventory count (no monthly row, or empty)
 
 
-def td_completeness(*, fiscal_year: FiscalYear | None = None, today: dt.date | None = None) -> list[CompletenessRow]:
+def td_completeness(*, fiscal_year: FiscalYear | None = None, today: dt.date | None = None,
+                    countries=None) -> list[CompletenessRow]:
     """Data gaps per targeted country (recalcitrant, preventive, at risk) and fiscal year: the
-    current fiscal year, or ``fiscal_year``. Months after ``today`` are not expected yet."""
+    current fiscal year, or ``fiscal_year``. Months after ``today`` are not expected yet. ``countries``
+    narrows it to some countries (those of them that are targeted)."""
     today = today or timezone.localdate()
     fiscal_year = fiscal_year or FiscalYear.of(today)
     on = min(today, fiscal_year.end)
@@ -468,7 +470,10 @@ def td_completeness(*, fiscal_year: FiscalYear | None = None, today: dt.date | N
     while current <= min(fiscal_year.end, today):
         months.append(current)
         current = _next_month(current)
-    targeted = list(country_list(on=on).filter(category__in=TARGETED_CATEGORIES).order_by("code"))
+    targeted = country_list(on=on).filter(category__in=TARGETED_CATEGORIES).order_by("code")
+    if countries is not None:
+        targeted = targeted.filter(pk__in=[c.pk for c in countries])
+    targeted = list(targeted)
     ids = [c.pk for c in targeted]
     span = (fiscal_year.start, fiscal_year.end)
     with_data: set[tuple[int, dt.date]] = set()

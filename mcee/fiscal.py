@@ -72,6 +72,9 @@ class FiscalYear:
     def next(self) -> FiscalYear:
         return FiscalYear(self.start_year + 1)
 
+    def previous(self) -> FiscalYear:
+        return FiscalYear(self.start_year - 1)
+
     def quarters(self) -> list[FiscalQuarter]:
         return [FiscalQuarter(self, n) for n in (1, 2, 3, 4)]
 
@@ -108,7 +111,7 @@ class FiscalQuarter:
 
     def previous(self) -> FiscalQuarter:
         if self.number == 1:
-            return FiscalQuarter(FiscalYear(self.fiscal_year.start_year - 1), 4)
+            return FiscalQuarter(self.fiscal_year.previous(), 4)
         return FiscalQuarter(self.fiscal_year, self.number - 1)
 
     @classmethod

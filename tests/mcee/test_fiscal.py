@@ -166,12 +166,6 @@ def test_quarter_next_crosses_into_the_next_fiscal_year():
     assert FiscalQuarter(FiscalYear(2024), 4).next() == FiscalQuarter(FiscalYear(2025), 1)
 
 
-def test_quarter_previous_crosses_into_the_previous_fiscal_year():
-    assert FiscalQuarter(FiscalYear(2024), 3).previous() == FiscalQuarter(FiscalYear(2024), 2)
-    assert FiscalQuarter(FiscalYear(2024), 1).previous() == FiscalQuarter(FiscalYear(2023), 4)
-    assert FiscalQuarter(FiscalYear(2024), 1).previous().next() == FiscalQuarter(FiscalYear(2024), 1)
-
-
 def test_last_quarters_end_with_the_given_one_in_order():
     ending = FiscalQuarter(FiscalYear(2025), 2)
     assert [q.label for q in FiscalQuarter.last(4, ending=ending)] == [
@@ -204,3 +198,11 @@ def test_fiscal_years_between_includes_both_ends():
     assert [fy.label for fy in fiscal_years_between(FiscalYear(2019), FiscalYear(2024))] == [
         "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"]
     assert list(fiscal_years_between(FiscalYear(2024), FiscalYear(2023))) == []
+
+
+def test_quarter_and_year_previous_undo_next():
+    first = FiscalQuarter(FiscalYear(2025), 1)
+    assert first.previous() == FiscalQuarter(FiscalYear(2024), 4)
+    assert first.previous().next() == first
+    assert FiscalQuarter(FiscalYear(2025), 3).previous() == FiscalQuarter(FiscalYear(2025), 2)
+    assert FiscalYear(2025).previous() == FiscalYear(2024)
