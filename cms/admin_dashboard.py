@@ -1,6 +1,5 @@
 """The performance dashboard in the Wagtail admin: a thin view over ``cms.dashboard``."""
 
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,9 @@ from .dashboard import dashboard_figures, may_see_dashboard
 def dashboard_view(request):
     """For MCET, the RWG and auditors (whoever may read the envelope's aggregated funding); others get 403."""
     if not may_see_dashboard(request.user):
-        raise PermissionDenied
+        # A plain 403 page in the admin's frame (marking included), rather than Wagtail's redirect to the home
+        # page that a PermissionDenied would bring.
+        return TemplateResponse(request, "cms/admin_dashboard_refused.html", status=403)
     return TemplateResponse(request, "cms/admin_dashboard.html", {"figures": dashboard_figures(request.user)})
 
 
