@@ -32,8 +32,8 @@ def case(country, requested, issued=None, outcome="issued"):
 
 
 def month(country, day, requested, issued):
-    TravelDocumentMonth.objects.create(country=country, month=day, requested=requested, issued=issued, refused=0, removals=0,
-                                       pending_end=0)
+    TravelDocumentMonth.objects.create(country=country, month=day, requested=requested, issued=issued, refused=0,
+                                       pending_end=0, removals=0)
 
 
 @pytest.fixture
