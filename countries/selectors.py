@@ -568,7 +568,7 @@ def td_timeliness_by_country(*, fiscal_year: FiscalYear | None = None,
         aggregates["median"] = PercentileCont("days_to_issue", MEDIAN)
     issued = {row["country_id"]: row for row in
               issued_cases.values("country_id").annotate(**aggregates).order_by()}
-    if not postgres and issued:
+    if not postgres:
         days: dict[int, list[int]] = {}
         for country_id, value in issued_cases.values_list("country_id", "days_to_issue"):
             days.setdefault(country_id, []).append(value)
