@@ -189,3 +189,49 @@ class TDCompletenessReport(Report):
         ]
 
 
+
+
+# --- Timeliness per targeted country (the dashboard, issue 8) ---
+
+from .models import Category  # noqa: E402
+from .selectors import td_timeliness_by_country  # noqa: E402
+
+SOURCE_LABELS = {"cases": _("Cases"), "monthly": _("Monthly figures"), "": _("No data")}
+
+
+class TDWindowOptions(TDCompletenessOptions):
+    fiscal_year = forms.CharField(label=_("Fiscal year"), required=False, max_length=9,
+                                  help_text=_("Such as 2024-25; the last four complete fiscal quarters when empty."))
+
+
+@register
+class TDTimelinessByCountryReport(Report):
+    slug = "td-timeliness-by-country"
+    title = _("Travel-document timeliness by targeted country")
+    description = _(
+        "Each targeted country (recalcitrant, preventive or at risk on the period's last day) over a fiscal year, "
+        "or by default the last four complete fiscal quarters: travel documents requested and issued in the "
+        "period, the median days from request to issue of those issued, the share issued within the country's "
+        "target, and the target. Case-level data win; a country with no case in the period shows its monthly "
+        "figures, which have no days to issue.")
+    options_form = TDWindowOptions
+    audience_model = "countries.traveldocumentcase"
+    columns = [
+        Column("country", _("Country"), display=_country),
+        Column("category", _("Category"), display=lambda v: str(Category(v).label)),
+        Column("period", _("Period")),
+        Column("requested", _("Requested"), numeric=True),
+        Column("issued", _("Issued"), numeric=True),
+        Column("median_days", _("Median days to issue"), display=_one_place),
+        Column("within_target_share", _("Share within target"), display=_share),
+        Column("target_days", _("Target (days)"), numeric=True),
+        Column("source", _("Source"), display=lambda v: str(SOURCE_LABELS[v])),
+    ]
+
+    def rows(self):
+        return [
+            {"country": row.country.code.code, "category": row.category, "period": row.window.label,
+             "requested": row.requested, "issued": row.issued, "median_days": row.median_days,
+             "within_target_share": row.within_target_share, "target_days": row.target_days, "source": row.source}
+            for row in td_timeliness_by_country(fiscal_year=self.options.get("fiscal_year"))
+        ]

@@ -494,3 +494,106 @@ def td_completeness(*, fiscal_year: FiscalYear | None = None, today: dt.date | N
             months_missing_inventory=[f"{m:%Y-%m}" for m in months if (country.pk, m) not in with_inventory])
         for country in targeted
     ]
+
+
+# --- Timeliness per targeted country, against its target (the dashboard, issue 8) ----------------
+#
+# One row per targeted country (category in effect on the window's last day, or today if earlier),
+# for a window: a fiscal year, or by default the last four complete fiscal quarters. The figures are
+# those of ``td_timeliness`` over the whole window (cases win; a country with no case in the window
+# falls back to its monthly figures, which have no days to issue). Five queries on SQLite, four on
+# PostgreSQL, whatever the number of countries and cases.
+
+from django.db.models import F, Sum  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+
+TIMELINESS_WINDOW_QUARTERS = 4
+CATEGORY_ORDER = {category: index for index, category in enumerate(TARGETED_CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class TimelinessWindow:
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+def td_timeliness_window(*, fiscal_year: FiscalYear | None = None, today: dt.date | None = None) -> TimelinessWindow:
+    """The fiscal year given, or the last four complete fiscal quarters before ``today``'s."""
+    if fiscal_year is not None:
+        return TimelinessWindow(fiscal_year.start, fiscal_year.end, fiscal_year.localized_label())
+    today = today or timezone.localdate()
+    quarters = FiscalQuarter.last(TIMELINESS_WINDOW_QUARTERS, ending=FiscalQuarter.of(today).previous())
+    return TimelinessWindow(quarters[0].start, quarters[-1].end,
+                            f"{quarters[0].localized_label()} – {quarters[-1].localized_label()}")
+
+
+@dataclass(frozen=True)
+class CountryTimeliness:
+    country: Country
+    category: str
+    window: TimelinessWindow
+    requested: int | None
+    issued: int | None
+    median_days: Decimal | None
+    within_target_share: Decimal | None  # four places; None when nothing was issued (or monthly figures only)
+    target_days: int
+    source: str  # "cases", "monthly" or "" (no data)
+
+
+def td_timeliness_by_country(*, fiscal_year: FiscalYear | None = None,
+                             today: dt.date | None = None) -> list[CountryTimeliness]:
+    """Requested, issued, median days to issue and share issued within target, per targeted country
+    (recalcitrant first, then preventive, then at risk; by code within each)."""
+    today = today or timezone.localdate()
+    window = td_timeliness_window(fiscal_year=fiscal_year, today=today)
+    span = (window.start, window.end)
+    default_target = settings.MCEE_TD_TARGET_DAYS
+    targets = TimelinessTarget.objects.filter(country=OuterRef("pk")).values("target_days")[:1]
+    countries = sorted(
+        country_list(on=min(today, window.end)).filter(category__in=TARGETED_CATEGORIES)
+        .annotate(target=Subquery(targets)),
+        key=lambda c: (CATEGORY_ORDER[c.category], c.code.code))
+    ids = [c.pk for c in countries]
+    if not ids:
+        return []
+    cases = TravelDocumentCase.objects.filter(country_id__in=ids)
+    requested = dict(cases.filter(requested_on__range=span).values("country_id").annotate(n=Count("pk"))
+                     .order_by().values_list("country_id", "n"))
+    issued_cases = cases.filter(outcome=Outcome.ISSUED, issued_on__range=span)
+    target = Coalesce(F("country__td_target__target_days"), Value(default_target))
+    aggregates = {"issued": Count("pk"), "within": Count("pk", filter=Q(days_to_issue__lte=target))}
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        aggregates["median"] = PercentileCont("days_to_issue", MEDIAN)
+    issued = {row["country_id"]: row for row in
+              issued_cases.values("country_id").annotate(**aggregates).order_by()}
+    if not postgres:
+        days: dict[int, list[int]] = {}
+        for country_id, value in issued_cases.values_list("country_id", "days_to_issue"):
+            days.setdefault(country_id, []).append(value)
+        for country_id, values in days.items():
+            issued[country_id]["median"] = _percentile(values, MEDIAN)
+    monthly = {row["country_id"]: row for row in
+               TravelDocumentMonth.objects.filter(country_id__in=ids, month__range=span).values("country_id")
+               .annotate(requested=Sum("requested"), issued=Sum("issued")).order_by()}
+
+    rows = []
+    for country in countries:
+        base = {"country": country, "category": country.category, "window": window,
+                "target_days": country.target or default_target}
+        issued_row = issued.get(country.pk)
+        if country.pk in requested or issued_row:
+            count = issued_row["issued"] if issued_row else 0
+            rows.append(CountryTimeliness(
+                **base, requested=requested.get(country.pk, 0), issued=count,
+                median_days=_days(issued_row["median"]) if issued_row else None,
+                within_target_share=_share(issued_row["within"], count) if issued_row else None, source="cases"))
+        elif country.pk in monthly:
+            month = monthly[country.pk]
+            rows.append(CountryTimeliness(**base, requested=month["requested"], issued=month["issued"],
+                                          median_days=None, within_target_share=None, source="monthly"))
+        else:
+            rows.append(CountryTimeliness(**base, requested=None, issued=None, median_days=None,
+                                          within_target_share=None, source=""))
+    return rows

@@ -1,13 +1,13 @@
-"""Admin listing filters for follow-up actions."""
+"""Admin listing filters for engagements and follow-up actions."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter, ModelChoiceFilter
+from django_filters import ChoiceFilter, DateFilter, ModelChoiceFilter
 from wagtail.admin.filters import WagtailFilterSet
 
 from countries.models import Country
 
-from .models import Department, FollowUp, FollowUpStatus
+from .models import Department, Engagement, EngagementKind, EngagementLevel, EngagementStatus, FollowUp, FollowUpStatus
 from .selectors.engagements import overdue_q
 
 YES, NO = "yes", "no"
@@ -37,3 +37,20 @@ class FollowUpFilterSet(WagtailFilterSet):
     class Meta:
         model = FollowUp
         fields = ["status", "overdue", "owner_department", "country"]
+
+
+class EngagementFilterSet(WagtailFilterSet):
+    """The listing's filters, with a date range, so a figure (engagements of a fiscal quarter) can link to
+    the engagements behind it."""
+
+    status = ChoiceFilter(label=_("Status"), choices=EngagementStatus.choices)
+    kind = ChoiceFilter(label=_("Kind"), choices=EngagementKind.choices)
+    level = ChoiceFilter(label=_("Level"), choices=EngagementLevel.choices)
+    lead_department = ModelChoiceFilter(label=_("Lead department"), queryset=Department.objects.all())
+    country = ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
+    date_from = DateFilter(label=_("From (date)"), field_name="date", lookup_expr="gte")
+    date_to = DateFilter(label=_("To (date)"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Engagement
+        fields = ["status", "kind", "level", "lead_department", "country", "date_from", "date_to"]

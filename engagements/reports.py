@@ -171,3 +171,48 @@ class FollowUpsReport(Report):
              "on_time_share": row.on_time_share}
             for row in follow_ups_closed_on_time(fiscal_year=self.options.get("fiscal_year"))
         ]
+
+
+# --- The dashboard's engagements per fiscal quarter (issue 8) ---
+
+from .selectors.engagements import DASHBOARD_QUARTERS, leverage_by_quarter  # noqa: E402
+
+
+class QuartersOptions(forms.Form):
+    quarters = forms.IntegerField(label=_("Quarters"), min_value=1, max_value=40, required=False,
+                                  initial=DASHBOARD_QUARTERS,
+                                  help_text=_("How many fiscal quarters, ending with the current one."))
+
+    def clean_quarters(self):
+        return self.cleaned_data["quarters"] or DASHBOARD_QUARTERS
+
+
+@register
+class EngagementsByQuarterReport(Report):
+    slug = "engagements-by-quarter"
+    title = _("Engagements per fiscal quarter")
+    description = _("Engagements per fiscal quarter of their date, the current quarter last (cancelled ones left "
+                    "out): held, planned, and of the held ones how many leveraged at least one MCEE project, how "
+                    "many recorded that none was used, how many say neither (unknown), and the share leveraged "
+                    "(leveraged ÷ held).")
+    options_form = QuartersOptions
+    audience_model = "engagements.engagement"
+    columns = [
+        Column("quarter", _("Fiscal quarter")),
+        Column("start", _("From")),
+        Column("end", _("To")),
+        Column("held", _("Held"), numeric=True),
+        Column("planned", _("Planned"), numeric=True),
+        Column("leveraged", _("Leveraged a project"), numeric=True),
+        Column("none_used", _("No project used"), numeric=True),
+        Column("unknown", _("Unknown"), numeric=True),
+        Column("share", _("Share leveraged"), display=_share),
+    ]
+
+    def rows(self):
+        return [
+            {"quarter": row.quarter.localized_label(), "start": row.quarter.start, "end": row.quarter.end,
+             "held": row.held, "planned": row.planned, "leveraged": row.leveraged, "none_used": row.none_used,
+             "unknown": row.unknown, "share": row.share}
+            for row in leverage_by_quarter(quarters=self.options.get("quarters") or DASHBOARD_QUARTERS)
+        ]

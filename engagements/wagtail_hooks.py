@@ -20,7 +20,7 @@ from mcee import access
 from mcee.admin_access import ProtectedSnippetViewSet
 
 from . import services
-from .filters import FollowUpFilterSet
+from .filters import EngagementFilterSet, FollowUpFilterSet
 from .forms import EngagementAdminForm, FollowUpAdminForm, FollowUpInlinePanel
 from .forms_rwg import EngagementPlanForm, RWGDecisionForm
 from .models import Department, Engagement, EngagementPlan, EscalationStep, FollowUp, RWGDecision, RWGMeeting
@@ -40,7 +40,8 @@ class EngagementViewSet(ProtectedSnippetViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     list_display = ["date", "country", "lead_department", "counterpart_institution", "kind", "level", "status"]
-    list_filter = ["status", "kind", "level", "lead_department", "country"]
+    list_filter = None
+    filterset_class = EngagementFilterSet
     search_fields = ["summary", "counterpart_institution", "counterpart_title", "outcome"]
     search_backend_name = None
     list_export = ["date", "country.code.code", "status", "kind", "level", "lead_department.code",

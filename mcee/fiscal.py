@@ -114,6 +114,16 @@ class FiscalQuarter:
             return FiscalQuarter(self.fiscal_year.previous(), 4)
         return FiscalQuarter(self.fiscal_year, self.number - 1)
 
+    @classmethod
+    def last(cls, count: int, *, ending: FiscalQuarter) -> list[FiscalQuarter]:
+        """``count`` quarters in order, the last being ``ending``."""
+        if count < 1:
+            raise ValueError("Ask for at least one quarter.")
+        quarters = [ending]
+        while len(quarters) < count:
+            quarters.append(quarters[-1].previous())
+        return quarters[::-1]
+
     @property
     def label(self) -> str:
         return f"{self.fiscal_year.label} Q{self.number}"

@@ -6,7 +6,7 @@ from countries.models import Category
 from mcee.i18n import localized
 from mcee.reports import Column, Report, register
 
-from .selectors import funding_by_category_and_fiscal_year, projects_by_priority_area
+from .selectors import envelope_summary, funding_by_category_and_fiscal_year, projects_by_priority_area
 
 
 @register
@@ -48,3 +48,28 @@ class FundingByCategoryReport(Report):
              "planned": row.planned, "disbursed": row.disbursed}
             for row in funding_by_category_and_fiscal_year()
         ]
+
+
+@register
+class EnvelopeReport(Report):
+    slug = "envelope"
+    title = _("Envelope by fiscal year")
+    description = _("Funding committed (planned funding of projects not cancelled), disbursed, and committed but "
+                    "not yet disbursed, per fiscal year of the envelope and any other year with funding; then the "
+                    "totals, and what remains to commit: the envelope's total less all committed funding.")
+    columns = [
+        Column("fiscal_year", _("Fiscal year")),
+        Column("committed", _("Committed (CAD)"), numeric=True),
+        Column("disbursed", _("Disbursed (CAD)"), numeric=True),
+        Column("undisbursed", _("Committed, not yet disbursed (CAD)"), numeric=True),
+        Column("remaining", _("Remaining to commit (CAD)"), numeric=True),
+    ]
+
+    def rows(self):
+        summary = envelope_summary()
+        rows = [{"fiscal_year": year.fiscal_year.localized_label(), "committed": year.approved,
+                 "disbursed": year.disbursed, "undisbursed": year.undisbursed, "remaining": None}
+                for year in summary.years]
+        rows.append({"fiscal_year": str(_("Total")), "committed": summary.approved, "disbursed": summary.disbursed,
+                     "undisbursed": summary.approved - summary.disbursed, "remaining": summary.remaining})
+        return rows

@@ -32,7 +32,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, Out
 from django.utils import timezone
 
 from countries.models import Country
-from mcee.fiscal import FiscalYear, fiscal_years_spanned
+from mcee.fiscal import FiscalQuarter, FiscalYear, fiscal_years_spanned
 from projects.models import Project, ProjectStatus
 
 from ..models import Department, Engagement, EngagementStatus, FollowUp, FollowUpStatus
@@ -194,6 +194,45 @@ def projects_never_leveraged(*, projects: QuerySet | None = None, engagements: Q
             .select_related("partner").prefetch_related("country_shares__country").order_by("reference"))
 
 
+@dataclass(frozen=True)
+class QuarterLeverage(Leverage):
+    """The engagements of one fiscal quarter: planned ones (not yet held) and the leverage of held ones."""
+
+    quarter: FiscalQuarter | None = None
+    planned: int = 0
+
+
+DASHBOARD_QUARTERS = 8
+
+
+def leverage_by_quarter(*, engagements: QuerySet | None = None, quarters: int = DASHBOARD_QUARTERS,
+                        today: dt.date | None = None) -> list[QuarterLeverage]:
+    """The last ``quarters`` fiscal quarters, the one holding ``today`` last, each with its engagements
+    (cancelled ones left out): held, planned, and of the held ones the leverage figures (same definitions
+    as ``leverage_share``). Every quarter is listed, zero included. One query, whatever the data."""
+    today = today or timezone.localdate()
+    periods = FiscalQuarter.last(quarters, ending=FiscalQuarter.of(today))
+    queryset = (engagements if engagements is not None else Engagement.objects.all()).exclude(
+        status=EngagementStatus.CANCELLED).filter(date__range=(periods[0].start, periods[-1].end))
+    index = Case(*[When(date__range=(q.start, q.end), then=Value(i)) for i, q in enumerate(periods)],
+                 default=None, output_field=IntegerField())
+    held = Q(status=EngagementStatus.HELD)
+    links = Engagement.projects_leveraged.through.objects.filter(engagement_id=OuterRef("pk"))
+    rows = {
+        row["q"]: row for row in Engagement.objects.filter(pk__in=queryset.values("pk"))
+        .annotate(has_project=Exists(links), q=index).values("q")
+        .annotate(held=Count("pk", filter=held),
+                  planned=Count("pk", filter=Q(status=EngagementStatus.PLANNED)),
+                  leveraged=Count("pk", filter=held & Q(has_project=True)),
+                  none_used=Count("pk", filter=held & Q(has_project=False, no_project_leveraged=True)),
+                  unknown=Count("pk", filter=held & Q(has_project=False, no_project_leveraged=False)))
+        .order_by("q")
+    }
+    empty = {"held": 0, "planned": 0, "leveraged": 0, "none_used": 0, "unknown": 0}
+    return [QuarterLeverage(quarter=quarter, **{k: rows.get(i, empty)[k] for k in empty})
+            for i, quarter in enumerate(periods)]
+
+
 # --- Follow-ups -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -243,6 +282,16 @@ def follow_ups_closed_on_time(*, follow_ups: QuerySet | None = None, today: dt.d
     return [FollowUpFigures(department=row["owner_department__code"], fiscal_year=FiscalYear(row["fy"]),
                             due=row["due"], done_on_time=row["done_on_time"], done_late=row["done_late"],
                             open_overdue=row["open_overdue"], open_not_due=row["open_not_due"]) for row in rows]
+
+
+def follow_ups_overdue(*, today: dt.date | None = None, follow_ups: QuerySet | None = None) -> QuerySet:
+    """Open follow-up actions due before ``today`` (narrowed to ``follow_ups`` when given, e.g. what a user
+    may see), oldest due first, with their engagement, country and owner department: one query."""
+    today = today or timezone.localdate()
+    queryset = follow_ups if follow_ups is not None else FollowUp.objects.all()
+    return (FollowUp.objects.filter(pk__in=queryset.filter(overdue_q(today)).values("pk"))
+            .select_related("engagement__country", "engagement__lead_department", "owner_department")
+            .order_by("due_date", "pk"))
 
 
 # --- The engagement calendar ----------------------------------------------------------------------------

@@ -93,3 +93,7 @@ def briefing(db):
     meeting = RWGMeeting.objects.create(date=dt.date(2025, 9, 17), level="adm")
     RWGDecision.objects.create(meeting=meeting, kind="progress", country=xa, summary="Progress noted.")
     return {"country": xa, "project": project, "held": held}
+
+
+# The fictional world and role users of the access tests serve the dashboard's tests too.
+from tests.access.conftest import user_with_role, world  # noqa: E402, F401

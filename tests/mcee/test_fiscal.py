@@ -166,6 +166,15 @@ def test_quarter_next_crosses_into_the_next_fiscal_year():
     assert FiscalQuarter(FiscalYear(2024), 4).next() == FiscalQuarter(FiscalYear(2025), 1)
 
 
+def test_last_quarters_end_with_the_given_one_in_order():
+    ending = FiscalQuarter(FiscalYear(2025), 2)
+    assert [q.label for q in FiscalQuarter.last(4, ending=ending)] == [
+        "2024-25 Q3", "2024-25 Q4", "2025-26 Q1", "2025-26 Q2"]
+    assert FiscalQuarter.last(1, ending=ending) == [ending]
+    with pytest.raises(ValueError, match="at least one quarter"):
+        FiscalQuarter.last(0, ending=ending)
+
+
 @pytest.mark.parametrize("number", [0, 5, -1])
 def test_quarter_number_must_be_1_to_4(number):
     with pytest.raises(ValueError, match="numbered 1 to 4"):
