@@ -296,7 +296,8 @@ def test_the_engagement_export_names_participants_projects_leveraged_and_key_mes
 
     def export():
         rows = list(csv.DictReader(io.StringIO(export_text(client.get(url)))))
-        return {row["Date"]: row for row in rows}
+        # The shared world of the role users has its own engagement on 2025-05-01: leave it out.
+        return {row["Date"]: row for row in rows if "INSIDE-MINISTRY" not in row.values()}
 
     rows = export()
     assert rows["2025-05-01"]["Participating departments"] == "gac ircc"
