@@ -68,7 +68,7 @@ bench: install
 	@db=mcee_bench_$$$$; \
 	psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $$db" || exit 1; \
 	trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $$db" >/dev/null 2>&1' EXIT; \
-	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.test; \
+	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.bench; \
 	echo "Benchmarks on the throwaway database $$db"; \
 	$(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python -m tests.benchmarks
 

@@ -26,11 +26,24 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django_countries import countries as known_countries
 
-from countries.models import (Category, Country, CountryClassification, TimelinessTarget, TravelDocumentCase,
-                              TravelDocumentMonth)
+from countries.models import (
+    Category,
+    Country,
+    CountryClassification,
+    TimelinessTarget,
+    TravelDocumentCase,
+    TravelDocumentMonth,
+)
 from countries.models.travel_documents import case_keys
-from engagements.models import (Department, Engagement, EngagementKind, EngagementLevel, EngagementStatus, FollowUp,
-                                FollowUpStatus)
+from engagements.models import (
+    Department,
+    Engagement,
+    EngagementKind,
+    EngagementLevel,
+    EngagementStatus,
+    FollowUp,
+    FollowUpStatus,
+)
 from mcee.fiscal import FiscalYear
 from projects.models import FundingLine, Partner, PriorityArea, Project, ProjectCountry, ProjectStatus
 
