@@ -8,7 +8,7 @@ GCDS := cms/static/cms/vendor/gcds/gcds.esm.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install demo clean messages compile-messages bench api-schema
+.PHONY: run test lint check install demo clean messages compile-messages bench api-schema serve-prod load-test
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -58,9 +58,9 @@ lint: install
 check: install
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
-	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example REDIS_URL=redis://127.0.0.1:6379/0 $(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=mcee.settings.production SECRET_KEY=check-only-$$(date +%s)-not-a-real-secret-key-0123456789 \
-	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example $(BIN)/python manage.py makemigrations --check --dry-run
+	  MCEE_CASE_REF_KEY=check-only-not-a-real-key ALLOWED_HOSTS=mcee.example REDIS_URL=redis://127.0.0.1:6379/0 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## make bench: performance benchmarks (tests/benchmarks) on a throwaway PostgreSQL database, created, migrated
@@ -73,9 +73,44 @@ bench: install
 	@db=mcee_bench_$$$$; \
 	psql -h 127.0.0.1 -U postgres -q -c "CREATE DATABASE $$db" || exit 1; \
 	trap 'psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $$db" >/dev/null 2>&1' EXIT; \
-	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.test; \
+	export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$$db" DJANGO_SETTINGS_MODULE=mcee.settings.bench; \
 	echo "Benchmarks on the throwaway database $$db"; \
 	$(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python -m tests.benchmarks
+
+## make serve-prod: the production profile on this machine: gunicorn (2 workers) + an RQ worker, Redis, PostgreSQL
+## database mcee_prod_local (created if missing), static files by whitenoise, on http://127.0.0.1:8300 (SERVE_PORT).
+## Plain HTTP on loopback only: secure cookies and the HTTPS redirect are off, and the secrets are throwaway ones.
+SERVE_PORT ?= 8300
+PROD_DB ?= mcee_prod_local
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
+PROD_ENV = DJANGO_SETTINGS_MODULE=mcee.settings.production DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(PROD_DB) \
+  REDIS_URL=$(PROD_REDIS_URL) ALLOWED_HOSTS=127.0.0.1,localhost CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(SERVE_PORT) \
+  SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 WEB_CONCURRENCY=2 \
+  GUNICORN_BIND=127.0.0.1:$(SERVE_PORT) GUNICORN_ACCESS_LOG=$${GUNICORN_ACCESS_LOG:-} \
+  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+  MCEE_CASE_REF_KEY=$${MCEE_CASE_REF_KEY:-local-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}
+prod-db: install compile-messages
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(PROD_DB)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(PROD_DB)"
+	@export $(PROD_ENV); $(BIN)/python manage.py migrate --no-input -v 0 && $(BIN)/python manage.py collectstatic --no-input -v 0
+
+serve-prod: prod-db
+	@export $(PROD_ENV); echo "Production profile on http://127.0.0.1:$(SERVE_PORT)/ (database $(PROD_DB), Redis $(PROD_REDIS_URL))"; \
+	$(BIN)/python manage.py rqworker default & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+## make load-test: 50 users for 60 s (LOAD_USERS, LOAD_SECONDS) with locust against `make serve-prod`'s profile on
+## loopback, on the benchmark data set at LOAD_SCALE (default 1) seeded into mcee_prod_local; writes the
+## figures under "load_test" in bench/results.json (and bench/results.md).
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+LOAD_SCALE ?= 1
+load-test: prod-db
+	@DJANGO_SETTINGS_MODULE=mcee.settings.bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(PROD_DB) \
+	  $(BIN)/python manage.py seed_bench --scale $(LOAD_SCALE) --replace | tail -1
+	@export $(PROD_ENV) MCEE_API_RATE=$${MCEE_API_RATE:-600/minute}; \
+	$(BIN)/python -m tests.benchmarks.load --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --port $(SERVE_PORT)
 
 ## make api-schema: regenerate the committed OpenAPI schema after changing the API (a test checks it).
 api-schema: install

@@ -144,6 +144,7 @@ def test_production_settings_harden_transport_and_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)
     monkeypatch.setenv("MCEE_CASE_REF_KEY", "k" * 60)
     monkeypatch.setenv("ALLOWED_HOSTS", "mcee.example")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     production = importlib.import_module("mcee.settings.production")
     production = importlib.reload(production)
     assert production.DEBUG is False

@@ -8,6 +8,7 @@ that each benchmark runs at a tiny size (tests/benchmarks/test_benchmarks.py).
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,13 +50,16 @@ def load() -> dict[str, Benchmark]:
     return BENCHMARKS
 
 
-def run(*, rows: int, workdir: Path, report: Report = print, only: list[str] | None = None) -> bool:
+def run(*, rows: int, workdir: Path, report: Report = print, only: list[str] | None = None,
+        results: dict | None = None) -> bool:
+    """Run the benchmarks on an empty database; those that take ``results`` record their figures there."""
     ok = True
     for name, function in load().items():
         if only and not any(name.startswith(prefix) for prefix in only):
             continue
         report(f"== {name} ({rows:,} rows)")
-        passed = function(rows=rows, workdir=workdir, report=report)
+        extra = {"results": results} if "results" in inspect.signature(function).parameters else {}
+        passed = function(rows=rows, workdir=workdir, report=report, **extra)
         report(f"== {name}: {'PASS' if passed else 'FAIL'}")
         ok = ok and passed
     return ok
