@@ -227,6 +227,10 @@ def bench_seed(*, scale: float, seed: int = 1) -> Seeded:
         _td_cases(sizes, country_ids, weights, seed, seeded)
         _td_months(rng, country_ids, seeded)
         _reset_sequences([Country, CountryClassification, Partner, Project, Engagement, FollowUp, TravelDocumentCase])
+    # Each country's brief pages (in both languages), as a first classification gives them.
+    from .services import brief_pages_sync
+
+    seeded.counts["cms.countrybriefpage"] = brief_pages_sync(countries=Country.objects.filter(code__in=codes))
     return seeded
 
 
@@ -454,6 +458,10 @@ def bench_delete(*, codes: list[str]) -> None:
     projects = Project.objects.filter(reference__startswith=PROJECT_PREFIX)
     engagements = Engagement.objects.filter(country_id__in=country_ids)
     with transaction.atomic():
+        from .models import CountryBriefPage
+
+        for page in CountryBriefPage.objects.filter(country_id__in=country_ids):
+            page.delete()  # a page leaves the tree through treebeard, not in raw SQL
         for through in (Engagement.participating_departments.through, Engagement.projects_leveraged.through,
                         Engagement.key_messages_used.through):
             through.objects.filter(engagement__in=engagements)._raw_delete(connection.alias)

@@ -72,6 +72,11 @@ PAGES: list[Page] = [
     Page("API: engagements", lambda context: "/api/v1/engagements/", CBSA),
     Page("API: travel-document months", lambda context: "/api/v1/td-monthly/", MCET),
     Page("reader: home", lambda context: "/en/", None),
+    Page("reader: country brief", lambda context: f"/en/briefs/{context.country.lower()}/", "rwg_member"),
+    Page("reader: country brief PDF", lambda context: f"/en/briefs/{context.country.lower()}/pdf/", "rwg_member"),
+    Page("reader: country briefs index", lambda context: "/en/briefs/", "rwg_member"),
+    Page("admin: performance dashboard", lambda context: reverse("mcee_dashboard"), MCET),
+    Page("API: country brief", lambda context: f"/api/v1/briefs/{context.country.lower()}/", CBSA),
 ]
 
 
