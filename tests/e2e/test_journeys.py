@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from engagements.models import Engagement
+from engagements.models import Department, Engagement
 from mcee.models import ImportRun
 from projects.models import Partner, PartnerReport, Project, ReportStatus
 from tests.e2e.conftest import screenshot, sign_in
@@ -110,9 +110,9 @@ def test_officer_logs_an_engagement_sees_it_on_the_country_page_and_is_refused_a
     page.locator("#id_status").select_option("held")
     page.locator("#id_kind").select_option("ottawa_bilateral")
     page.locator("#id_level").select_option("dg")
-    choose(page, "lead_department", name="CBSA")
+    choose(page, "lead_department", name=shown(language, Department.objects.get(code="cbsa")))
     page.locator("#id_counterpart_institution").fill("Xandrian Ministry of the Interior")
-    page.get_by_label(re.compile("^MCEE-2019-001 ")).check()
+    page.locator("label", has_text="MCEE-2019-001").locator("input[type=checkbox]").check()
     page.locator("#id_summary").fill("Travel documents for three cases; the border information system came up.")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/admin/snippets/engagements/engagement/")

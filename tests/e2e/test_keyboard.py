@@ -5,8 +5,9 @@ the Save button are reached with Tab, which also proves the tab order passes thr
 """
 
 import pytest
+from django.utils import translation
 
-from engagements.models import Engagement
+from engagements.models import Department, Engagement
 from tests.e2e.conftest import PASSWORD, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -74,7 +75,9 @@ def test_an_officer_logs_an_engagement_with_the_keyboard_only(new_page, person, 
     select_by_typing(page, "id_status", "He" if language == "en" else "Te", "held")
     select_by_typing(page, "id_kind", "Bi" if language == "en" else "Ren", "ottawa_bilateral")
     select_by_typing(page, "id_level", "Di" if language == "en" else "Dir", "dg")
-    choose_with_keyboard(page, "lead_department", "CBSA")
+    with translation.override(language):
+        cbsa = str(Department.objects.get(code="cbsa"))  # "ASFC" in French
+    choose_with_keyboard(page, "lead_department", cbsa)
     tab_to_field(page, "id_counterpart_institution")
     page.keyboard.type("Xandrian consular directorate")
     tab_to(page, "el.type === 'checkbox' && el.labels[0] && el.labels[0].textContent.includes('MCEE-2019-001')",

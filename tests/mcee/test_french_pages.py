@@ -38,7 +38,7 @@ def english_catalogue():
         msgid = msgid.replace('\\"', '"').replace("\\n", "\n")
         if len("".join(PLACEHOLDER.split(msgid)).strip()) < 4:
             continue
-        pattern = r"\s*".join(re.escape(p) for p in msgid.split())  # the template may wrap it
+        pattern = r"\s+".join(re.escape(p) for p in msgid.split())  # the template may wrap it
         pattern = re.sub(r"%\\\(\w+\\\)[sd]|%[sd]", ".+?", pattern)
         found.append((msgid, re.compile(pattern)))
     return found
