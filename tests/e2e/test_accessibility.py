@@ -114,7 +114,7 @@ def test_administrator_two_factor_and_api_token_screens(new_page, person, django
     page.wait_for_url("**/admin/two-factor/verify/**")
     found = {}
     check(page, None, found)
-    page.locator("#id_token").fill("e2e-backup-1")
+    page.locator("#id_token").fill("e2e-backup-1")  # one field: the page is not inside itself
     page.locator("form button[type=submit]").last.click()
     page.wait_for_url("**/admin/")
 

@@ -26,6 +26,7 @@ def test_an_officer_sees_its_departments_engagements_and_not_another_departments
     xa = world["countries.country"][0]
     inside = world["engagements.engagement"][0]  # CBSA leads it, in XA
     inside.projects_leveraged.add(world["projects.project"][0])
+    inside.save()  # a cluster's links are written when it is saved
     Engagement.objects.create(country=xa, date=dt.date(2025, 7, 2), kind="multilateral", level="adm",
                               lead_department=Department.objects.get(code="gac"), summary="GAC ONLY",
                               counterpart_institution="GAC-ONLY-MINISTRY")
@@ -46,12 +47,13 @@ def test_mcet_sees_every_engagement_of_the_country_in_few_queries(client, user_w
         engagement = Engagement.objects.create(country=xa, date=dt.date(2024, 3, day), kind="other", level="dg",
                                                lead_department=gac)
         engagement.projects_leveraged.add(world["projects.project"][0])
+        engagement.save()
     client.force_login(user_with_role("mcet_staff"))
     with django_assert_max_num_queries(40):
         page = client.get(reverse(URL, args=[xa.pk])).content.decode()
     panel = engagements_panel(page)
     assert panel.count("<tr>") == 1 + 13  # the header, and every engagement in XA
-    assert "2024-03-12" in panel and "GAC" in panel
+    assert "2024-03-12" in panel and "GAC" in panel and panel.count("MCEE-IN-001") == 12
 
 
 def test_a_country_without_engagements_says_so_in_french(client, user_with_role, world):
