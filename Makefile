@@ -8,7 +8,7 @@ GCDS := cms/static/cms/vendor/gcds/gcds.esm.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install demo clean messages compile-messages bench api-schema serve-prod load-test
+.PHONY: run test e2e browser lint check install demo clean messages compile-messages bench api-schema serve-prod load-test
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -47,9 +47,30 @@ run: install compile-messages
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: install and run the whole suite (DATABASE_URL chooses the database; SQLite otherwise).
+## make test: install and run the whole suite but the browser journeys (DATABASE_URL chooses the database;
+## SQLite otherwise). make e2e runs those.
 test: install compile-messages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not e2e"
+
+## make browser: Debian's Chromium, which the browser journeys drive (Playwright cannot download one here).
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	echo "$(CHROMIUM) not found: installing Debian's chromium package."; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "No apt-get here: install Chromium so that $(CHROMIUM) exists, then run make e2e again."; exit 1; fi; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "Installing chromium needs root: run 'apt-get install -y chromium' as root, then make e2e."; exit 1; fi; \
+	$$sudo apt-get update -q && $$sudo apt-get install -y -q chromium || { \
+	  echo "Could not install chromium with apt-get: install it as root ('apt-get install -y chromium'), then make e2e."; \
+	  exit 1; }; \
+	[ -x $(CHROMIUM) ] || { echo "chromium is installed but $(CHROMIUM) is missing."; exit 1; }
+
+## make e2e: the real-browser journeys and accessibility checks (tests/e2e; docs/browser-tests.md), with
+## screenshots of each journey's last page in test-artifacts/e2e/.
+e2e: install compile-messages browser
+	$(BIN)/python -m pytest -m e2e
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,10 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import CheckboxSelectMultiple
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
@@ -24,7 +27,13 @@ from .filters import EngagementFilterSet, FollowUpFilterSet
 from .forms import EngagementAdminForm, FollowUpAdminForm, FollowUpInlinePanel
 from .forms_rwg import EngagementPlanForm, RWGDecisionForm
 from .models import Department, Engagement, EngagementPlan, EscalationStep, FollowUp, RWGDecision, RWGMeeting
-from .selectors.engagements import CALENDAR_MAX_WEEKS, CALENDAR_WEEKS, OVERLAP_DAYS, engagement_calendar
+from .selectors.engagements import (
+    CALENDAR_MAX_WEEKS,
+    CALENDAR_WEEKS,
+    OVERLAP_DAYS,
+    engagement_calendar,
+    engagements_for_country,
+)
 
 FollowUp.panels = [
     FieldPanel("action"),
@@ -350,6 +359,19 @@ class RWGGroup(SnippetViewSetGroup):
 
 register_snippet(RWGGroup)
 
+
+
+@hooks.register("country_inspect_panels")
+def country_engagements_panel(request, country):
+    """The country page's engagements (``countries.wagtail_hooks.COUNTRY_INSPECT_PANELS``): those the user
+    may see, newest first, each with the projects it leveraged."""
+    if not access.can(request.user, access.VIEW, Engagement):
+        return None
+    engagements = engagements_for_country(visible=access.visible(request.user, Engagement), country=country)
+    list_url = f"{reverse(Engagement.snippet_viewset.get_url_name('list'))}?country={country.pk}"
+    html = render_to_string("engagements/country_engagements_panel.html",
+                            {"engagements": engagements, "list_url": list_url}, request=request)
+    return gettext("Engagements"), html
 
 
 # --- Roles and responsibilities (RACI) and dissemination (issue 6): importing these registers their

@@ -23,8 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import roles_of
 
+# The sign-in and two-factor pages themselves, and what those pages load: Wagtail's icon sprite (fetched and
+# inlined by script: redirected, it put a second copy of the page inside the page) and its JavaScript catalogue.
 EXEMPT_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/two-factor/", "/static/", "/i18n/",
-                   "/admin/password_reset/")
+                   "/admin/password_reset/", "/admin/sprite/", "/admin/jsi18n/")
 
 
 def two_factor_required(user) -> bool:

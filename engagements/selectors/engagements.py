@@ -392,3 +392,13 @@ def engagement_calendar(*, visible: QuerySet, today: dt.date | None = None, week
     return Calendar(start=today, end=end, weeks=[
         CalendarWeek(start=week, countries=sorted(countries.values(), key=lambda c: c.country.code.code))
         for week, countries in sorted(by_week.items())])
+
+
+COUNTRY_PAGE_ENGAGEMENTS = 20
+
+
+def engagements_for_country(*, visible: QuerySet, country: Country, limit: int = COUNTRY_PAGE_ENGAGEMENTS) -> QuerySet:
+    """A country's engagements among ``visible`` (what the user may see), newest first, with what the
+    country page shows of each read in three queries, however many there are."""
+    return (visible.filter(country=country).select_related("lead_department")
+            .prefetch_related("projects_leveraged").order_by("-date", "pk")[:limit])

@@ -98,6 +98,16 @@ def test_an_mcet_administrator_with_a_device_is_asked_for_a_code_each_session(cl
     assert not StaticToken.objects.filter(token="backup-code-1").exists()  # one use only
 
 
+def test_the_verify_page_gets_the_icons_and_scripts_it_loads_not_a_copy_of_itself(client, mcet_admin):
+    device = StaticDevice.objects.create(user=mcet_admin, name="backup", confirmed=True)
+    StaticToken.objects.create(device=device, token="backup-code-3")
+    login(client, "boss", "right-password-123")
+    sprite = client.get(reverse("wagtailadmin_sprite"))
+    assert sprite.status_code == 200 and b"<svg" in sprite.content and b'name="token"' not in sprite.content
+    assert client.get(reverse("wagtailadmin_javascript_catalog")).status_code == 200
+    assert client.get("/admin/").status_code == 302  # everything else still waits for the code
+
+
 def test_the_verify_page_will_not_redirect_off_site(client, mcet_admin):
     device = StaticDevice.objects.create(user=mcet_admin, name="backup", confirmed=True)
     StaticToken.objects.create(device=device, token="backup-code-2")
