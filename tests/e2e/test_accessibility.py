@@ -133,3 +133,22 @@ def test_administrator_two_factor_and_api_token_screens(new_page, person, django
     check(page, None, found)  # the new token, shown once
     screenshot(page, "api-token-created", "en")
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_country_brief_pages_and_the_dashboard(new_page, person, language):
+    member = person("rwg_member", language)
+    page = new_page(language)
+    sign_in(page, member)
+    found = {}
+    index = "/en/briefs/" if language == "en" else "/fr/fiches-pays/"
+    for path in [index, f"{index}xa/", f"{index}xb/", "/admin/performance-dashboard/"]:
+        check(page, path, found, language=language)
+    assert found == {}
+    # The charts are images with a name, and their figures are in a table.
+    page.goto(f"{index}xa/")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 1
+    for number in range(charts.count()):
+        assert charts.nth(number).get_attribute("aria-labelledby")
+    assert page.locator("table caption").count() >= 3

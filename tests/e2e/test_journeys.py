@@ -253,3 +253,48 @@ def test_import_a_spreadsheet_read_its_row_errors_fix_it_and_import(new_page, pe
 # ``test_rwg_member_reads_a_country_brief(new_page, person, language)``, parametrized by LANGUAGES, signing in
 # as ``person("rwg_member", language)``, ending with ``screenshot(page, "rwg-country-brief", language)``; and
 # add the brief pages (English and French, and the PDF link) to tests/e2e/test_accessibility.py.
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_rwg_member_reads_a_country_brief_switches_language_and_downloads_the_pdf(new_page, person, language):
+    import io
+
+    from pypdf import PdfReader
+
+    from countries.models import Country
+
+    member = person("rwg_member", language)
+    other = "fr" if language == "en" else "en"
+    page = new_page(language)
+    sign_in(page, member)
+    page.goto(f"/{language}/")
+    page.get_by_role("link", name=t(language, "Country briefs")).click()
+    xa = Country.objects.get(code="XA")
+    with translation.override(language):
+        name = str(xa.code.name)
+    page.get_by_role("link", name=name, exact=True).click()
+    heading = page.get_by_role("heading", level=1)
+    with translation.override(language):
+        assert heading.inner_text() == gettext("Country brief: %(country)s") % {"country": name}
+    # The escalation step is there for the RWG, in the summary.
+    assert page.get_by_text(t(language, "Escalation step")).first.is_visible()
+
+    # Switch language: the same brief in the other language.
+    page.get_by_role("link", name="Français" if language == "en" else "English").click()
+    with translation.override(other):
+        assert page.get_by_role("heading", level=1).inner_text() == gettext("Country brief: %(country)s") % {
+            "country": str(xa.code.name)}
+    assert page.locator("html").get_attribute("lang") == other
+
+    # Download the PDF (A4) and read it.
+    page.locator("#paper").select_option("a4")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=t(other, "Download the PDF")).click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"brief-xa-{other}-") and download.suggested_filename.endswith(
+        ".pdf")
+    reader = PdfReader(io.BytesIO(open(download.path(), "rb").read()))  # noqa: SIM115
+    first = reader.pages[0].extract_text()
+    assert ("PROTÉGÉ B" if other == "fr" else "PROTECTED B") in first
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
+    screenshot(page, "rwg-country-brief", language)

@@ -114,10 +114,12 @@ def pages_for(demo_ids):
             "/admin/mcee-reports/funding-by-category/", "/admin/mcee-reports/engagement-leverage/",
             "/admin/mcee-imports/new/", "/admin/import-runs/", "/admin/engagement-calendar/",
             "/admin/responsibility-matrix/", f"/admin/snippets/projects/partnerreport/inspect/{report}/",
-            "/admin/snippets/projects/partnerreport/",
+            "/admin/snippets/projects/partnerreport/", "/admin/performance-dashboard/",
+            "/fr/fiches-pays/", "/fr/fiches-pays/xa/",
         ]),
         (department_officer_role("cbsa"), ["/admin/", "/admin/snippets/engagements/engagement/add/",
-                                           f"/admin/snippets/countries/country/inspect/{xa}/"]),
+                                           f"/admin/snippets/countries/country/inspect/{xa}/",
+                                           "/fr/fiches-pays/xa/"]),
         (partner_reporter_role("IOM"), ["/admin/", f"/admin/snippets/projects/partnerreport/edit/{report}/"]),
     ]
 
