@@ -42,4 +42,4 @@ def _country_name(country: Country, language: str) -> str:
     from django.utils import translation
 
     with translation.override(language):
-        return str(country.code.name)
+        return str(country.code.name) or country.code.code  # a code the settings give no name keeps its code

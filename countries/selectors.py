@@ -219,8 +219,8 @@ def preventive_ranking(*, year: int, weights: RankingWeights | None = None) -> l
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Aggregate, Case, Count, FloatField, IntegerField, Max, Min, Q, Value, When  # noqa: E402
-from django.db.models.functions import TruncMonth  # noqa: E402
+from django.db.models import Aggregate, Count, FloatField, IntegerField, Max, Min, Q, Value  # noqa: E402
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, TruncMonth  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
@@ -314,10 +314,16 @@ def td_periods(*, period: str, start: dt.date, end: dt.date) -> list[Period]:
     return periods
 
 
-def _period_of(field: str, periods: list[Period]) -> Case:
-    """The index of the period a date falls in, as SQL; NULL outside every period."""
-    return Case(*[When(**{f"{field}__range": (p.start, p.end)}, then=Value(i)) for i, p in enumerate(periods)],
-                default=None, output_field=IntegerField())
+def _period_of(field: str, periods: list[Period]):
+    """The index of the period a date falls in, as SQL arithmetic on its year and month (the periods are
+    whole months, quarters or years, one after the other from the first). Callers keep to dates within
+    the periods (``field__range`` of the span). Arithmetic, not one CASE branch per period: over twenty
+    years of months, a 240-branch CASE per row was most of the query's time."""
+    first = periods[0]
+    months_per_period = (first.end.year - first.start.year) * 12 + first.end.month - first.start.month + 1
+    base = first.start.year * 12 + first.start.month
+    month_number = Cast(ExtractYear(field), IntegerField()) * 12 + Cast(ExtractMonth(field), IntegerField())
+    return Cast((month_number - Value(base)) / Value(months_per_period), IntegerField())
 
 
 def _percentile(values: list[int], fraction: float) -> float | None:
