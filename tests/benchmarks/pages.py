@@ -39,6 +39,7 @@ class Page:
     name: str
     url: Callable[[Context], str]
     role: str | None
+    p95_target: bool = True  # False: a download, timed and its queries counted, but not a page to browse
 
 
 def _admin_list(model: str) -> Callable[[Context], str]:
@@ -73,7 +74,8 @@ PAGES: list[Page] = [
     Page("API: travel-document months", lambda context: "/api/v1/td-monthly/", MCET),
     Page("reader: home", lambda context: "/en/", None),
     Page("reader: country brief", lambda context: f"/en/briefs/{context.country.lower()}/", "rwg_member"),
-    Page("reader: country brief PDF", lambda context: f"/en/briefs/{context.country.lower()}/pdf/", "rwg_member"),
+    Page("reader: country brief PDF", lambda context: f"/en/briefs/{context.country.lower()}/pdf/", "rwg_member",
+         p95_target=False),
     Page("reader: country briefs index", lambda context: "/en/briefs/", "rwg_member"),
     Page("admin: performance dashboard", lambda context: reverse("mcee_dashboard"), MCET),
     Page("API: country brief", lambda context: f"/api/v1/briefs/{context.country.lower()}/", CBSA),

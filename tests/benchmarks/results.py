@@ -91,6 +91,12 @@ def markdown(results: dict) -> str:
             lines.append(f"| {p['name']} | {p['role'] or 'anonymous'} | {p['p50_ms']} | {p['p95_ms']} | "
                          f"{p.get('queries_scale_1', '?')} | {p['queries']} | {p['errors']} | {_yes(p.get('met'))} |")
         lines += ["", "Pages: p95 target under 300 ms at scale 100; the query count equal at scale 1; no errors."]
+    if results.get("brief_pdf"):
+        b = results["brief_pdf"]
+        lines += ["", "| brief PDF | one country ms | all countries s | countries | mean ms per country |",
+                  "| --- | ---: | ---: | ---: | ---: |",
+                  f"| country brief (reportlab) | {b['one_country_ms']} | {b['all_countries_s']} | {b['countries']} | "
+                  f"{b['mean_ms_per_country']} |"]
     if results.get("load_test"):
         lt = results["load_test"]
         lines += ["", f"Load test: {lt.get('users')} users for {lt.get('seconds')} s against {lt.get('workers')} "
