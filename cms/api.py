@@ -17,8 +17,7 @@ from mcee.api.registry import register
 from mcee.api.views import MarkedResponseMixin
 from mcee.api.viewsets import PolicyPermission
 
-from .brief_data import country_brief
-from .models import CountryBriefPage
+from .brief_data import brief_narrative, country_brief
 
 DECIMAL = {"max_digits": 16, "decimal_places": 4, "allow_null": True}
 
@@ -180,9 +179,8 @@ class BriefViewSet(MarkedResponseMixin, viewsets.ViewSet):
         country = access.visible(request.user, Country).filter(code=(code or "").upper()).first()
         if country is None:
             raise exceptions.NotFound()
-        narrative = (CountryBriefPage.objects.filter(country=country, locale__language_code=language)
-                     .values_list("narrative", flat=True).first() or "")
-        brief = country_brief(country=country, user=request.user, on=on, language=language, narrative=narrative)
+        brief = country_brief(country=country, user=request.user, on=on, language=language,
+                              narrative=brief_narrative(country=country, language=language))
         return Response(BriefSerializer(brief).data)
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from countries.models import Category, CountryClassification
 from countries.selectors import (
@@ -33,7 +34,7 @@ from engagements.models import (
     RWGDecision,
 )
 from engagements.selectors.responsibilities import RaciMatrix, raci_for_country
-from mcee.access import can_see_field, visible
+from mcee.access import VIEW, can, can_see_field, visible
 from mcee.fiscal import FiscalQuarter, FiscalYear
 from mcee.i18n import localized
 from mcee.markings import marking_for
@@ -170,19 +171,7 @@ class CountryBrief:
     @property
     def title(self) -> str:
         with translation.override(self.language):
-            from django.utils.translation import gettext
-
             return gettext("Country brief: %(country)s") % {"country": self.name}
-
-
-def _quarters_back(on: dt.date, count: int) -> list[FiscalQuarter]:
-    """The ``count`` fiscal quarters ending with the last complete one before ``on``."""
-    quarter = FiscalQuarter.of(on)
-    quarters = []
-    for _ in range(count):
-        quarter = quarter.previous()
-        quarters.append(quarter)
-    return list(reversed(quarters))
 
 
 def _td_quarters(country, quarters: list[FiscalQuarter], language: str) -> list[TdQuarter]:
@@ -201,8 +190,6 @@ def _td_quarters(country, quarters: list[FiscalQuarter], language: str) -> list[
 
 
 def _completeness(country, on: dt.date, language: str) -> list[str]:
-    from django.utils.translation import gettext
-
     warnings = []
     last_complete_month = on.replace(day=1) - dt.timedelta(days=1)  # the running month is not expected yet
     for fiscal_year in (FiscalYear.of(on).previous(), FiscalYear.of(on)):
@@ -263,7 +250,8 @@ def country_brief(*, country, user, on: dt.date | None = None, language: str = "
                          objectives=str(localized(plan_row, "objectives", language)))
                 if plan_row else None)
 
-        quarters = _quarters_back(on, TD_QUARTERS)
+        # The last complete quarters before ``on``: a running quarter would set a part against wholes.
+        quarters = FiscalQuarter.last(TD_QUARTERS, ending=FiscalQuarter.of(on).previous())
         td_quarters = _td_quarters(country, quarters, language)
         completeness = (_completeness(country, on, language)
                         if category in (Category.RECALCITRANT, Category.PREVENTIVE, Category.AT_RISK) else [])
@@ -315,16 +303,12 @@ def country_brief(*, country, user, on: dt.date | None = None, language: str = "
 
 
 def _may_view(user, model) -> bool:
-    from mcee.access import VIEW, can
-
     return bool(can(user, VIEW, model).allowed)
 
 
 def _timeline(user, country, start: dt.date, on: dt.date, projects: list[ProjectLine], language: str
               ) -> list[TimelineEvent]:
     """Engagements held, project starts and ends, and RWG decisions about the country, oldest first."""
-    from django.utils.translation import gettext
-
     events = []
     held = (visible(user, Engagement.objects.filter(country=country, status=EngagementStatus.HELD,
                                                     date__range=(start, on)))
@@ -345,3 +329,11 @@ def _timeline(user, country, start: dt.date, on: dt.date, projects: list[Project
         events.append(TimelineEvent(date=decision.meeting.date, kind="decision",
                                     label=str(decision.get_kind_display())))
     return sorted(events, key=lambda e: (e.date, e.kind))
+
+
+def brief_narrative(*, country, language: str) -> str:
+    """The narrative editors wrote on the country's brief page in that language ("" when there is none)."""
+    from .models import CountryBriefPage
+
+    return (CountryBriefPage.objects.filter(country=country, locale__language_code=language)
+            .values_list("narrative", flat=True).first() or "")

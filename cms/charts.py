@@ -63,10 +63,9 @@ def _legend(drawing: Drawing, series: Sequence[Series], *, x: float, y: float, f
     legend.x, legend.y = x, y
     legend.alignment = "right"
     legend.fontName, legend.fontSize = font, 10
-    legend.columnMaximum = 1
-    legend.deltax, legend.dx, legend.dy = 0, 8, 8
+    legend.dx, legend.dy = 8, 8
     legend.colorNamePairs = [(_colour(i), s.label) for i, s in enumerate(series)] + list(extra)
-    # One row: spread the entries across the width.
+    # One row: one entry per column, spaced by the longest label.
     legend.boxAnchor = "nw"
     legend.columnMaximum = 1
     legend.deltax = max(70, max((len(label) for _, label in legend.colorNamePairs), default=10) * 5.6 + 22)

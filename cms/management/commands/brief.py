@@ -8,9 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cms.brief_data import country_brief
+from cms.brief_data import brief_narrative, country_brief
 from cms.brief_pdf import PAPER_SIZES, brief_pdf, meeting_zip
-from cms.models import CountryBriefPage
 from countries.models import Country
 
 
@@ -51,10 +50,8 @@ class Command(BaseCommand):
             country = Country.objects.filter(code=code).first()
             if country is None:
                 raise CommandError(f"No country with the code {code}.")
-            narrative = (CountryBriefPage.objects.filter(country=country, locale__language_code=options["lang"])
-                         .values_list("narrative", flat=True).first() or "")
             brief = country_brief(country=country, user=reader, on=options["on"], language=options["lang"],
-                                  narrative=narrative)
+                                  narrative=brief_narrative(country=country, language=options["lang"]))
             data = brief_pdf(brief, paper=options["paper"])
         out.write_bytes(data)
         self.stdout.write(f"Wrote {out} ({len(data):,} bytes).")
